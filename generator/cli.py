@@ -1,0 +1,125 @@
+"""The `briefing` command line (also `python -m generator`)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+from .diagnostics import Report
+from .pipeline import load
+
+__all__ = ["main"]
+
+
+def _print_report(report: Report, strict: bool) -> int:
+    for item in report.sorted():
+        print(item, file=sys.stderr)
+    errors, warnings = len(report.errors), len(report.warnings)
+    failed = errors > 0 or (strict and warnings > 0)
+    if errors or warnings:
+        print(f"{errors} error(s), {warnings} warning(s)", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    report = Report()
+    briefing = load(Path(args.dir), report)
+    code = _print_report(report, args.strict)
+    if briefing is not None and code == 0:
+        print(
+            f"{args.dir}: ok ({len(briefing.developments)} developments, "
+            f"{len(briefing.topics)} topics, {len(briefing.sources)} sources, "
+            f"{len(briefing.actors)} actors, {len(briefing.places)} places)"
+        )
+    return code
+
+
+def _new(args: argparse.Namespace) -> int:
+    from .scaffold import ScaffoldError, new_development, new_topic
+
+    root = Path(args.dir)
+    try:
+        if args.kind == "development":
+            day = date.fromisoformat(args.date) if args.date else date.today()
+            path, todo = new_development(root, args.title, day, args.id)
+        else:
+            path, todo = new_topic(root, args.title, args.id)
+    except ScaffoldError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"wrote {path.as_posix()}")
+    print("fill in: " + ", ".join(todo) + "; then run `briefing validate`")
+    return 0
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from .jsonschema import write_schemas
+
+    for path in write_schemas(Path(args.out)):
+        print(f"wrote {path.as_posix()}")
+    return 0
+
+
+def _render(args: argparse.Namespace) -> int:
+    from .render import render_to_folder
+
+    report = Report()
+    written = render_to_folder(Path(args.dir), Path(args.templates), Path(args.out), report)
+    code = _print_report(report, args.strict)
+    if written is not None and code == 0:
+        print(f"wrote {written} pages to {args.out}")
+        return 0
+    return 1
+
+
+def _valid_date(text: str) -> str:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date (YYYY-MM-DD)") from None
+    return text
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="briefing", description="Validate and render a YAML briefing."
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    check = commands.add_parser("validate", help="check every file; exit 1 on errors")
+    check.add_argument("dir", nargs="?", default="briefings", help="briefing folder")
+    check.add_argument("--strict", action="store_true", help="warnings count as errors")
+    check.set_defaults(func=_validate)
+
+    new = commands.add_parser("new", help="write a skeleton development or topic")
+    new.add_argument("kind", choices=["development", "topic"])
+    new.add_argument("title")
+    new.add_argument("--date", type=_valid_date, help="YYYY-MM-DD (developments; default today)")
+    new.add_argument("--id", help="the id (file name) instead of one made from the title")
+    new.add_argument("--dir", default="briefings", help="briefing folder")
+    new.set_defaults(func=_new)
+
+    schema = commands.add_parser("schema", help="write JSON Schemas for editors")
+    schema.add_argument("--out", default="schema", help="folder to write into")
+    schema.set_defaults(func=_schema)
+
+    render = commands.add_parser("render", help="write the generated Markdown tree")
+    render.add_argument("--out", required=True, help="folder to write the Markdown into")
+    render.add_argument("--dir", default="briefings", help="briefing folder")
+    render.add_argument("--templates", default="templates", help="templates folder")
+    render.add_argument("--strict", action="store_true", help="warnings count as errors")
+    render.set_defaults(func=_render)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    code: int = args.func(args)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

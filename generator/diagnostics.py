@@ -1,0 +1,112 @@
+"""Diagnostics: the one error type of the project and how problems are reported.
+
+Every problem a user can cause is a :class:`Diagnostic` with a project-relative
+path, a 1-based line and column, a severity and a message. Stages collect them
+in a :class:`Report` and stop once, raising :class:`BriefingError` with all of
+them, so a person learns of every mistake in one run.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+__all__ = [
+    "BriefingError",
+    "Diagnostic",
+    "Mark",
+    "Report",
+    "Severity",
+    "did_you_mean",
+]
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Mark:
+    """A 1-based position in a file."""
+
+    line: int = 1
+    column: int = 1
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    path: str
+    mark: Mark
+    severity: Severity
+    message: str
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.mark.line, self.mark.column, self.message)
+
+    def __str__(self) -> str:
+        return (
+            f"{self.path}:{self.mark.line}:{self.mark.column}: "
+            f"{self.severity.value}: {self.message}"
+        )
+
+
+@dataclass
+class Report:
+    """Collects diagnostics of one run; sorted by file and line when read."""
+
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def error(self, path: str, mark: Mark, message: str) -> None:
+        self.items.append(Diagnostic(path, mark, Severity.ERROR, message))
+
+    def warning(self, path: str, mark: Mark, message: str) -> None:
+        self.items.append(Diagnostic(path, mark, Severity.WARNING, message))
+
+    def extend(self, diagnostics: Iterable[Diagnostic]) -> None:
+        self.items.extend(diagnostics)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return sorted(
+            (d for d in self.items if d.severity is Severity.ERROR), key=Diagnostic.sort_key
+        )
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return sorted(
+            (d for d in self.items if d.severity is Severity.WARNING), key=Diagnostic.sort_key
+        )
+
+    def sorted(self) -> list[Diagnostic]:
+        return sorted(set(self.items), key=Diagnostic.sort_key)
+
+    def raise_if_errors(self) -> None:
+        if self.errors:
+            raise BriefingError(self.sorted())
+
+
+class BriefingError(Exception):
+    """Raised once a stage has found problems; carries every diagnostic."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        self.diagnostics = diagnostics
+        super().__init__("\n".join(str(d) for d in diagnostics))
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity is Severity.ERROR]
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """Return `` (did you mean 'x'?)`` for the closest choice, or an empty string."""
+    options = list(choices)
+    if not options:
+        return ""
+    lowered = {c.lower(): c for c in options}
+    if word.lower() in lowered:
+        return f" (did you mean '{lowered[word.lower()]}'?)"
+    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""

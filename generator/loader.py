@@ -1,0 +1,199 @@
+"""Files → documents: read a briefing folder safely, keeping line marks.
+
+Nothing here knows the schema beyond which files exist and whether each holds
+a mapping or a list. Every problem becomes a diagnostic; a file that cannot be
+read is left out so that the validator still reports on the others.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .diagnostics import Mark, Report
+from .yamlread import Parsed, YamlProblem, parse_yaml
+
+__all__ = ["MAX_BYTES", "Document", "RawBriefing", "display_path", "load_briefing_dir"]
+
+MAX_BYTES = 1_000_000
+REGISTRIES = ("sources", "actors", "places")
+COLLECTIONS = ("developments", "background")
+_BOM = b"\xef\xbb\xbf"
+
+
+@dataclass
+class Document:
+    """One YAML file as plain data plus the position of every key and value."""
+
+    path: str  # as shown to the user, relative to the project
+    stem: str
+    data: Any
+    marks: dict[tuple[str | int, ...], Mark] = field(default_factory=dict)
+    key_marks: dict[tuple[str | int, ...], Mark] = field(default_factory=dict)
+
+    def mark(self, path: tuple[str | int, ...], *, key: bool = False) -> Mark:
+        """The mark of the value (or key) at ``path``, else of its nearest ancestor."""
+        table = self.key_marks if key else self.marks
+        if path in table:
+            return table[path]
+        for end in range(len(path) - 1, -1, -1):
+            prefix = path[:end]
+            if prefix in self.marks:
+                return self.marks[prefix]
+        return Mark()
+
+
+@dataclass
+class RawBriefing:
+    root: Path
+    briefing: Document | None = None
+    registries: dict[str, Document | None] = field(default_factory=dict)
+    collections: dict[str, list[Document]] = field(default_factory=dict)
+
+
+def display_path(path: Path, base: Path) -> str:
+    try:
+        return path.absolute().relative_to(base.absolute()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _is_editor_debris(name: str) -> bool:
+    return name.startswith(".") or name.endswith(("~", ".swp", ".swx", ".tmp", ".bak"))
+
+
+def _decode(raw: bytes, shown: str, report: Report) -> str | None:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        report.error(shown, Mark(), "the file is UTF-16; save it as UTF-8")
+        return None
+    if raw.startswith(_BOM):
+        raw = raw[len(_BOM) :]
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        line = raw.count(b"\n", 0, nul) + 1
+        col = nul - (raw.rfind(b"\n", 0, nul) + 1) + 1
+        report.error(shown, Mark(line, col), "NUL byte in the file; is it binary or UTF-16?")
+        return None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = len(raw[raw.rfind(b"\n", 0, exc.start) + 1 : exc.start].decode("utf-8", "replace"))
+        report.error(
+            shown,
+            Mark(line, col + 1),
+            f"byte 0x{raw[exc.start]:02X} is not valid UTF-8; save the file as UTF-8",
+        )
+        return None
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve(strict=True).relative_to(root.resolve())
+    except (OSError, RuntimeError, ValueError):
+        return False
+    return True
+
+
+def read_document(path: Path, root: Path, base: Path, report: Report) -> Document | None:
+    """Read, decode and parse one file; None (with diagnostics) if it cannot be used."""
+    shown = display_path(path, base)
+    if path.is_symlink() and not _inside(path, root):
+        report.error(
+            shown, Mark(), "symbolic link leads outside the briefing folder (or nowhere); refused"
+        )
+        return None
+    if path.is_dir():
+        report.error(shown, Mark(), "expected a YAML file, found a folder")
+        return None
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            report.error(
+                shown, Mark(), f"the file is {size:,} bytes; the limit is {MAX_BYTES:,} bytes"
+            )
+            return None
+        raw = path.read_bytes()
+    except OSError as exc:
+        report.error(shown, Mark(), f"cannot read the file: {exc.strerror or exc}")
+        return None
+    text = _decode(raw, shown, report)
+    if text is None:
+        return None
+    if not text.strip():
+        report.error(shown, Mark(), "the file is empty")
+        return None
+    try:
+        parsed: Parsed = parse_yaml(text)
+    except YamlProblem as fatal:
+        report.error(shown, fatal.mark, fatal.message)
+        return None
+    for problem in parsed.problems:
+        report.error(shown, problem.mark, problem.message)
+    if parsed.data is None:
+        report.error(shown, Mark(), "the file holds no data (only comments?)")
+        return None
+    return Document(shown, path.stem, parsed.data, parsed.marks, parsed.key_marks)
+
+
+def _expect(doc: Document | None, kind: type, report: Report) -> Document | None:
+    if doc is None or isinstance(doc.data, kind):
+        return doc
+    want = "a mapping of fields (key: value)" if kind is dict else "a list of entries (- ...)"
+    found = type(doc.data).__name__.replace("str", "text").replace("dict", "mapping")
+    report.error(doc.path, doc.mark(()), f"expected {want} at the top level, found {found}")
+    return None
+
+
+def _collection(folder: Path, root: Path, base: Path, report: Report) -> list[Document]:
+    docs: list[Document] = []
+    if not folder.exists():
+        return docs
+    if not folder.is_dir() or (folder.is_symlink() and not _inside(folder, root)):
+        report.error(display_path(folder, base), Mark(), "expected a folder inside briefings/")
+        return docs
+    for entry in sorted(folder.iterdir()):
+        name = entry.name
+        if _is_editor_debris(name):
+            continue
+        shown = display_path(entry, base)
+        if name.endswith(".yml"):
+            report.error(shown, Mark(), f"rename to '{entry.stem}.yaml': files end in .yaml")
+            continue
+        if not name.endswith(".yaml"):
+            if not entry.is_dir():
+                report.warning(shown, Mark(), "not a .yaml file; ignored")
+            else:
+                report.warning(shown, Mark(), "sub-folders are not read; ignored")
+            continue
+        doc = _expect(read_document(entry, root, base, report), dict, report)
+        if doc is not None:
+            docs.append(doc)
+    return docs
+
+
+def load_briefing_dir(root: Path, report: Report, base: Path | None = None) -> RawBriefing:
+    """Read every file of a briefing folder. Problems go to ``report``."""
+    base = base if base is not None else Path(os.getcwd())
+    raw = RawBriefing(root=root)
+    if not root.is_dir():
+        report.error(display_path(root, base), Mark(), "no such briefing folder")
+        return raw
+    main = root / "briefing.yaml"
+    if main.exists() or main.is_symlink():
+        raw.briefing = _expect(read_document(main, root, base, report), dict, report)
+    else:
+        report.error(
+            display_path(main, base), Mark(), "missing: every briefing has one briefing.yaml"
+        )
+    for name in REGISTRIES:
+        path = root / f"{name}.yaml"
+        doc = None
+        if path.exists() or path.is_symlink():
+            doc = _expect(read_document(path, root, base, report), list, report)
+        raw.registries[name] = doc
+    for name in COLLECTIONS:
+        raw.collections[name] = _collection(root / name, root, base, report)
+    return raw

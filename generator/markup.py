@@ -1,0 +1,109 @@
+"""Untrusted text → safe output.
+
+Two kinds of text come from YAML:
+
+* **prose** (Markdown fields such as ``summary``): rendered to HTML here with
+  markdown-it-py's ``js-default`` preset, so raw HTML shows as text and links
+  other than http, https, mailto and relative ones never become links. The
+  HTML is handed to MkDocs as a raw block, which Python-Markdown leaves alone.
+* **plain text** (titles, names, labels): every character that Markdown or
+  HTML would act on becomes a numeric character reference, so a title can sit
+  in a heading, a table cell or a link text and still read exactly as typed.
+
+Nothing here evaluates text as a template: Jinja only ever sees it as data.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+from markdown_it import MarkdownIt
+
+__all__ = [
+    "ALLOWED_SCHEMES",
+    "bad_links",
+    "inline_html",
+    "plain",
+    "prose_html",
+    "safe_url",
+]
+
+ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
+
+# Characters that Markdown (Python-Markdown with tables, attr_list, admonitions,
+# abbreviations, footnotes) or HTML might act on, plus Jinja's delimiters.
+_ACTIVE = re.compile(r"[\\`*_{}\[\]()<>#+\-.!|~:&\"'=$%^@]")
+_LINKISH = re.compile(r"\]\(|\]:|<[a-zA-Z]|\]\[")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def _allowed(url: str) -> bool:
+    """True for http, https, mailto and relative targets."""
+    cleaned = _CONTROL.sub("", url).strip()
+    if not cleaned:
+        return True
+    scheme = urlsplit(cleaned).scheme.lower() if ":" in cleaned else ""
+    if scheme:
+        return scheme in ALLOWED_SCHEMES
+    return True
+
+
+def safe_url(url: str) -> bool:
+    """Public name for the link rule: http, https, mailto or relative."""
+    return _allowed(url)
+
+
+@lru_cache(maxsize=1)
+def _renderer() -> MarkdownIt:
+    md = MarkdownIt("js-default", {"typographer": False})
+    md.enable("table").enable("strikethrough")
+    default = md.validateLink
+    md.validateLink = lambda url: default(url) and _allowed(url)  # type: ignore[method-assign]
+    return md
+
+
+@lru_cache(maxsize=1)
+def _link_finder() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False})
+    md.validateLink = lambda url: True  # type: ignore[method-assign]
+    return md
+
+
+def bad_links(text: str) -> list[str]:
+    """Link targets in Markdown ``text`` that are not http, https, mailto or relative."""
+    if not _LINKISH.search(text):
+        return []
+    found: list[str] = []
+    for block in _link_finder().parse(text):
+        for token in block.children or ():
+            if token.type in ("link_open", "image"):
+                key = "href" if token.type == "link_open" else "src"
+                target = str(token.attrs.get(key, ""))
+                if not _allowed(target):
+                    found.append(target)
+    return found
+
+
+def prose_html(text: str) -> str:
+    """Render Markdown prose to safe HTML (raw HTML escaped, unsafe links dropped)."""
+    html = _renderer().render(text)
+    # Python-Markdown would see Jinja-like or Markdown syntax in our HTML only if
+    # it left raw blocks alone imperfectly; it does not, but blank lines inside a
+    # raw block end it, so keep the block contiguous.
+    return re.sub(r"\n\s*\n", "\n", html).strip()
+
+
+def inline_html(text: str) -> str:
+    """Render a one-paragraph Markdown field to inline HTML (no surrounding <p>)."""
+    html = prose_html(text)
+    if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+        return html[3:-4]
+    return html
+
+
+def plain(text: str) -> str:
+    """Escape plain text so that Markdown and HTML show it exactly as typed."""
+    flat = " ".join(text.split())
+    return _ACTIVE.sub(lambda m: f"&#{ord(m.group())};", flat)

@@ -1,0 +1,68 @@
+"""The validated briefing: what the renderer and the exports read.
+
+Plain, immutable data. Ordering helpers live here so that every page and
+export sorts developments the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from .schema import Actor, BriefingMeta, Development, Place, Source, Topic
+
+__all__ = ["Briefing", "day_of", "moment_key"]
+
+
+def moment_key(moment: date | datetime) -> datetime:
+    """A sortable UTC datetime; a bare date counts as the start of its day in UTC."""
+    if isinstance(moment, datetime):
+        return moment.astimezone(UTC)
+    return datetime(moment.year, moment.month, moment.day, tzinfo=UTC)
+
+
+def day_of(moment: date | datetime) -> date:
+    """The calendar day as written (a datetime keeps its own offset's day)."""
+    return moment.date() if isinstance(moment, datetime) else moment
+
+
+@dataclass(frozen=True)
+class Briefing:
+    meta: BriefingMeta
+    sources: dict[str, Source] = field(default_factory=dict)
+    actors: dict[str, Actor] = field(default_factory=dict)
+    places: dict[str, Place] = field(default_factory=dict)
+    developments: dict[str, Development] = field(default_factory=dict)
+    topics: dict[str, Topic] = field(default_factory=dict)
+
+    def developments_newest_first(self) -> list[tuple[str, Development]]:
+        return sorted(
+            self.developments.items(),
+            key=lambda item: (moment_key(item[1].date), item[0]),
+            reverse=True,
+        )
+
+    def topics_in_order(self) -> list[tuple[str, Topic]]:
+        return sorted(
+            self.topics.items(),
+            key=lambda item: (item[1].order if item[1].order is not None else 10**9, item[0]),
+        )
+
+    def to_data(self) -> dict[str, Any]:
+        """Plain JSON-able data (for regression tests and exports)."""
+
+        def dump(items: dict[str, Any]) -> dict[str, Any]:
+            return {
+                key: value.model_dump(mode="json", exclude_defaults=True)
+                for key, value in sorted(items.items())
+            }
+
+        return {
+            "briefing": self.meta.model_dump(mode="json", exclude_defaults=True),
+            "sources": dump(self.sources),
+            "actors": dump(self.actors),
+            "places": dump(self.places),
+            "developments": dump(self.developments),
+            "topics": dump(self.topics),
+        }

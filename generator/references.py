@@ -1,0 +1,166 @@
+"""Cross-file checks: every id resolves, `within` has no cycles, plus warnings.
+
+References are read from the data as written, so that an entry which failed
+its own schema (say, a misspelt date) still has its references checked in the
+same run. Ids of broken entries count as known: no cascades.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime
+from typing import Any
+
+from .diagnostics import Report, did_you_mean
+from .model import day_of, moment_key
+from .schema import Development
+from .validate import Located, Origin, Registry
+
+__all__ = ["check_references"]
+
+Loc = tuple[str | int, ...]
+
+
+def _ids(data: Any, field: str) -> Iterator[tuple[str, Loc]]:
+    """(id, path) for each text item of the list ``data[field]``; source entries too."""
+    values = data.get(field) if isinstance(data, dict) else None
+    if not isinstance(values, list):
+        return
+    for index, value in enumerate(values):
+        if isinstance(value, str):
+            yield value, (field, index)
+        elif isinstance(value, dict) and isinstance(value.get("source"), str):
+            yield value["source"], (field, index, "source")
+
+
+def _after(moment: date | datetime, as_of: date | datetime) -> bool:
+    if isinstance(moment, datetime) and isinstance(as_of, datetime):
+        return moment > as_of
+    return day_of(moment) > day_of(as_of)
+
+
+class _Checker:
+    def __init__(self, located: Located, report: Report) -> None:
+        self.located = located
+        self.report = report
+        self.cited: set[str] = set()
+
+    def refs(self, what: str, registry: Registry[Any], origin: Origin, field: str) -> None:
+        """Check every id listed in ``field`` of the entity at ``origin``."""
+        for ident, loc in _ids(origin.raw(), field):
+            if what == "source":
+                self.cited.add(ident)
+            if ident in registry.origins:
+                continue
+            hint = did_you_mean(ident, sorted(registry.origins))
+            self.report.error(origin.doc.path, origin.mark(*loc), f"unknown {what} '{ident}'{hint}")
+
+    def meta(self) -> None:
+        origin = self.located.meta_origin
+        if origin is None:
+            return
+        figures = origin.raw().get("key_figures")
+        for index in range(len(figures) if isinstance(figures, list) else 0):
+            figure = Origin(origin.doc, ("key_figures", index))
+            self.refs("source", self.located.sources, figure, "sources")
+
+    def developments(self) -> None:
+        loc = self.located
+        for ident, origin in loc.developments.origins.items():
+            self.refs("source", loc.sources, origin, "sources")
+            self.refs("place", loc.places, origin, "places")
+            self.refs("actor", loc.actors, origin, "actors")
+            points = origin.raw().get("key_points")
+            for index in range(len(points) if isinstance(points, list) else 0):
+                point = Origin(origin.doc, ("key_points", index))
+                self.refs("source", loc.sources, point, "sources")
+            for other, where in _ids(origin.raw(), "related"):
+                if other == ident:
+                    self.report.error(
+                        origin.doc.path, origin.mark(*where),
+                        "a development cannot be related to itself",
+                    )  # fmt: skip
+            self.refs("development", loc.developments, origin, "related")
+            if ident in loc.developments.items:
+                self.dev_warnings(ident, loc.developments.items[ident], origin)
+
+    def dev_warnings(self, ident: str, dev: Development, origin: Origin) -> None:
+        day = day_of(dev.date).isoformat()
+        if not ident.startswith(day):
+            self.report.warning(
+                origin.doc.path, origin.mark("date"),
+                f"development ids should start with their date: rename the file to '{day}-…'",
+            )  # fmt: skip
+        meta = self.located.meta
+        if meta is not None and _after(dev.date, meta.as_of):
+            self.report.warning(
+                origin.doc.path, origin.mark("date"),
+                f"dated {dev.date.isoformat()}, after the briefing's as_of "
+                f"({meta.as_of.isoformat()})",
+            )  # fmt: skip
+        stamps = [moment_key(update.at) for update in dev.updates]
+        if stamps != sorted(stamps, reverse=True):
+            self.report.warning(
+                origin.doc.path, origin.mark("updates"), "updates should be listed newest first"
+            )
+
+    def topics(self) -> None:
+        loc = self.located
+        for origin in loc.topics.origins.values():
+            self.refs("source", loc.sources, origin, "sources")
+            self.refs("place", loc.places, origin, "places")
+            self.refs("actor", loc.actors, origin, "actors")
+
+    def places(self) -> None:
+        places = self.located.places
+        parent: dict[str, str] = {}
+        for ident, origin in places.origins.items():
+            within = origin.raw().get("within")
+            if not isinstance(within, str):
+                continue
+            if within == ident:
+                self.report.error(
+                    origin.doc.path, origin.mark("within"), "a place cannot be within itself"
+                )
+            elif within not in places.origins:
+                hint = did_you_mean(within, sorted(places.origins))
+                self.report.error(
+                    origin.doc.path, origin.mark("within"), f"unknown place '{within}'{hint}"
+                )
+            else:
+                parent[ident] = within
+        self.within_cycles(parent)
+
+    def within_cycles(self, parent: dict[str, str]) -> None:
+        reported: set[str] = set()
+        for start in sorted(parent):
+            chain = [start]
+            current = parent.get(start)
+            while current is not None and current not in chain:
+                chain.append(current)
+                current = parent.get(current)
+            if current != start or start in reported:
+                continue
+            reported.update(chain)
+            origin = self.located.places.origins[start]
+            self.report.error(
+                origin.doc.path, origin.mark("within"),
+                f"'within' goes round in a circle: {' → '.join([*chain, start])}",
+            )  # fmt: skip
+
+    def uncited(self) -> None:
+        for ident in self.located.sources.items:
+            origin = self.located.sources.origins[ident]
+            if ident not in self.cited:
+                self.report.warning(
+                    origin.doc.path, origin.mark("id"), f"source '{ident}' is never cited"
+                )
+
+
+def check_references(located: Located, report: Report) -> None:
+    checker = _Checker(located, report)
+    checker.meta()
+    checker.developments()
+    checker.topics()
+    checker.places()
+    checker.uncited()

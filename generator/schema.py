@@ -1,0 +1,301 @@
+"""The typed model of contract v1 (``shared/briefing-format.md``), one class per file kind.
+
+The loader hands every scalar over as the text the person typed; these types
+decide what it must be (a date, a number, an id) and say so in plain words when
+it is not. Cross-references between files are checked in :mod:`.references`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    WithJsonSchema,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from .markup import bad_links
+
+__all__ = [
+    "ID_PATTERN",
+    "Actor",
+    "Assessment",
+    "BriefingMeta",
+    "Development",
+    "KeyFigure",
+    "KeyPoint",
+    "Moment",
+    "Place",
+    "Source",
+    "SourceRef",
+    "Topic",
+    "Update",
+    "check_id",
+    "id_problem",
+]
+
+ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+_ID = re.compile(ID_PATTERN)
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _fail(message: str) -> PydanticCustomError:
+    return PydanticCustomError("briefing", message)
+
+
+def id_problem(value: str) -> str | None:
+    """Why ``value`` is not an id (a slug of 1 to 80 characters), or None."""
+    if len(value) > 80:
+        return f"id '{value[:40]}…' is {len(value)} characters long; the limit is 80"
+    if not _ID.match(value):
+        hint = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")[:80].strip("-")
+        suggestion = f" (e.g. '{hint}')" if hint and hint != value else ""
+        return (
+            f"'{value}' is not a valid id: use lowercase letters, digits and single "
+            f"hyphens{suggestion}"
+        )
+    return None
+
+
+def check_id(value: Any) -> str:
+    if not isinstance(value, str):
+        raise _fail(f"expected an id (text such as 'hts'), found {_kind(value)}")
+    problem = id_problem(value)
+    if problem:
+        raise _fail(problem)
+    return value
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise _fail(f"expected text, found {_kind(value)}")
+    if not value.strip():
+        raise _fail("must not be empty")
+    return value
+
+
+def _markdown(value: Any) -> str:
+    text = _text(value)
+    for target in bad_links(text):
+        raise _fail(
+            f"link to '{target[:60]}' is not allowed: links must be http, https, mailto or relative"
+        )
+    return text
+
+
+def _url(value: Any) -> str:
+    text = _text(value).strip()
+    if not re.match(r"^https?://[^\s/$.?#][^\s]*$", text, re.IGNORECASE):
+        raise _fail(f"'{text[:60]}' is not an http(s) URL (e.g. https://example.org/)")
+    return text
+
+
+def _moment(value: Any) -> date | datetime:
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise _fail("datetime has no UTC offset")
+        return value
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str):
+        raise _fail(f"expected a date (YYYY-MM-DD) or datetime with offset, found {_kind(value)}")
+    text = value.strip()
+    if _DATE.match(text):
+        try:
+            return date.fromisoformat(text)
+        except ValueError as exc:
+            raise _fail(f"'{text}' is not a real date: {exc}") from None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise _fail(
+            f"'{text[:40]}' is not a date (YYYY-MM-DD) or a datetime with UTC offset "
+            "(YYYY-MM-DDTHH:MM:SS+00:00)"
+        ) from None
+    if moment.tzinfo is None:
+        raise _fail(
+            f"datetime '{text}' has no UTC offset; add one, e.g. '{text}+00:00' or '{text}Z'"
+        )
+    return moment
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return "nothing" if value is None else f"'{value}'"
+
+
+def _source_entry(value: Any) -> Any:
+    return {"source": value} if isinstance(value, str) else value
+
+
+_TEXT_SCHEMA = WithJsonSchema({"type": "string", "minLength": 1})
+Text = Annotated[str, PlainValidator(_text), _TEXT_SCHEMA]
+Markdown = Annotated[
+    str,
+    PlainValidator(_markdown),
+    WithJsonSchema({"type": "string", "minLength": 1, "description": "Markdown"}),
+]
+Url = Annotated[str, PlainValidator(_url), WithJsonSchema({"type": "string", "format": "uri"})]
+Id = Annotated[
+    str,
+    PlainValidator(check_id),
+    WithJsonSchema({"type": "string", "pattern": ID_PATTERN, "maxLength": 80}),
+]
+Moment = Annotated[
+    date | datetime,
+    PlainValidator(_moment),
+    WithJsonSchema({"type": "string", "description": "YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SS+HH:MM"}),
+]
+
+SourceKind = Literal[
+    "news-agency", "broadcaster", "newspaper", "monitor", "social-media",
+    "government", "military", "ngo", "think-tank", "other",
+]  # fmt: skip
+ActorKind = Literal[
+    "state", "armed-forces", "armed-group", "coalition", "political",
+    "civilian", "international-organisation", "other",
+]  # fmt: skip
+PlaceKind = Literal[
+    "country", "governorate", "region", "city", "town", "village",
+    "road", "infrastructure", "other",
+]  # fmt: skip
+Status = Literal["confirmed", "reported", "claimed", "disputed", "denied"]
+Reliability = Literal["A", "B", "C", "D", "E", "F"]
+Confidence = Literal["low", "moderate", "high"]
+Likelihood = Literal[
+    "almost no chance", "very unlikely", "unlikely", "roughly even chance",
+    "likely", "very likely", "almost certain",
+]  # fmt: skip
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SourceRef(_Model):
+    source: Id
+    title: Text | None = None
+    url: Url | None = None
+    published: Moment | None = None
+
+
+SourceRefs = Annotated[
+    list[Annotated[SourceRef, BeforeValidator(_source_entry)]],
+    WithJsonSchema(
+        {
+            "type": "array",
+            "items": {
+                "anyOf": [
+                    {"type": "string", "pattern": ID_PATTERN},
+                    {"$ref": "#/$defs/SourceRef"},
+                ]
+            },
+        }
+    ),
+]
+
+
+class KeyFigure(_Model):
+    label: Text
+    value: Text
+    note: Text | None = None
+    sources: Annotated[list[Id], Field(min_length=1)]
+
+
+class BriefingMeta(_Model):
+    title: Text
+    subtitle: Text | None = None
+    region: Text | None = None
+    as_of: Moment
+    summary: Markdown
+    key_figures: list[KeyFigure] = []
+
+
+class Source(_Model):
+    id: Id
+    name: Text
+    kind: SourceKind
+    url: Url | None = None
+    reliability: Reliability = "F"
+    description: Markdown | None = None
+
+
+class Actor(_Model):
+    id: Id
+    name: Text
+    short: Text | None = None
+    aliases: list[Text] = []
+    kind: ActorKind
+    side: Text | None = None
+    summary: Markdown | None = None
+
+
+class Place(_Model):
+    id: Id
+    name: Text
+    aliases: list[Text] = []
+    kind: PlaceKind
+    lat: Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)] | None = None
+    lon: Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)] | None = None
+    within: Id | None = None
+    description: Markdown | None = None
+
+    @model_validator(mode="after")
+    def _both_or_neither(self) -> Place:
+        if (self.lat is None) != (self.lon is None):
+            missing = "lon" if self.lon is None else "lat"
+            raise _fail(f"give both lat and lon, or neither: '{missing}' is missing")
+        return self
+
+
+class KeyPoint(_Model):
+    text: Markdown
+    sources: Annotated[list[Id], Field(min_length=1)]
+    credibility: Annotated[int, Field(ge=1, le=6)] | None = None
+
+
+class Assessment(_Model):
+    text: Markdown
+    confidence: Confidence
+    likelihood: Likelihood | None = None
+
+
+class Update(_Model):
+    at: Moment
+    note: Text
+
+
+class Development(_Model):
+    title: Text
+    date: Moment
+    status: Status = "reported"
+    places: list[Id] = []
+    actors: list[Id] = []
+    summary: Markdown
+    key_points: list[KeyPoint] = []
+    assessment: Assessment | None = None
+    sources: Annotated[SourceRefs, Field(min_length=1)]
+    related: list[Id] = []
+    tags: list[Text] = []
+    updates: list[Update] = []
+
+
+class Topic(_Model):
+    title: Text
+    order: int | None = None
+    summary: Markdown
+    body: Markdown | None = None
+    actors: list[Id] = []
+    places: list[Id] = []
+    sources: SourceRefs = []
