@@ -1,6 +1,7 @@
 # Every target sets up .venv on first use, so each is the only command needed
 # on a fresh machine.
 PYTHON ?= python3
+export NO_MKDOCS_2_WARNING := 1
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed

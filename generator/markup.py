@@ -20,10 +20,14 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
 
 __all__ = [
     "ALLOWED_SCHEMES",
     "bad_links",
+    "excerpt",
     "inline_html",
     "plain",
     "prose_html",
@@ -35,6 +39,9 @@ ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
 # Characters that Markdown (Python-Markdown with tables, attr_list, admonitions,
 # abbreviations, footnotes) or HTML might act on, plus Jinja's delimiters.
 _ACTIVE = re.compile(r"[\\`*_{}\[\]()<>#+\-.!|~:&\"'=$%^@]")
+# In prose rendered to HTML, text keeps ordinary punctuation but loses every
+# character another Markdown pass (Python-Markdown and its extensions) could act on.
+_PROSE_ACTIVE = re.compile(r"[\\`*_\[\]{}<>#|~^=:!&\"$]")
 _LINKISH = re.compile(r"\]\(|\]:|<[a-zA-Z]|\]\[")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
@@ -55,9 +62,29 @@ def safe_url(url: str) -> bool:
     return _allowed(url)
 
 
+def _entities(text: str) -> str:
+    return _PROSE_ACTIVE.sub(lambda m: f"&#{ord(m.group())};", text)
+
+
+class _InertRenderer(RendererHTML):
+    """HTML whose text holds no character a later Markdown pass could act on."""
+
+    def text(self, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        return _entities(tokens[idx].content)
+
+    def code_inline(self, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        return f"<code>{_entities(tokens[idx].content)}</code>"
+
+    def code_block(self, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        content = _entities(tokens[idx].content).replace("\n", "&#10;")
+        return f"<pre><code>{content}</code></pre>\n"
+
+    fence = code_block
+
+
 @lru_cache(maxsize=1)
 def _renderer() -> MarkdownIt:
-    md = MarkdownIt("js-default", {"typographer": False})
+    md = MarkdownIt("js-default", {"typographer": False}, renderer_cls=_InertRenderer)
     md.enable("table").enable("strikethrough")
     default = md.validateLink
     md.validateLink = lambda url: default(url) and _allowed(url)  # type: ignore[method-assign]
@@ -89,9 +116,8 @@ def bad_links(text: str) -> list[str]:
 def prose_html(text: str) -> str:
     """Render Markdown prose to safe HTML (raw HTML escaped, unsafe links dropped)."""
     html = _renderer().render(text)
-    # Python-Markdown would see Jinja-like or Markdown syntax in our HTML only if
-    # it left raw blocks alone imperfectly; it does not, but blank lines inside a
-    # raw block end it, so keep the block contiguous.
+    # One contiguous raw block for Python-Markdown: no blank line inside it (code
+    # blocks keep their line breaks as &#10;).
     return re.sub(r"\n\s*\n", "\n", html).strip()
 
 
@@ -101,6 +127,23 @@ def inline_html(text: str) -> str:
     if html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
         return html[3:-4]
     return html
+
+
+def excerpt(text: str, limit: int = 220) -> str:
+    """The words of Markdown ``text`` without markup, cut at ``limit`` characters."""
+    words: list[str] = []
+    for block in _link_finder().parse(text):
+        for token in block.children or ():
+            if token.type in ("text", "code_inline"):
+                words.append(token.content)
+            elif token.type in ("softbreak", "hardbreak"):
+                words.append(" ")
+        if block.type == "paragraph_close":
+            words.append(" ")
+    flat = " ".join("".join(words).split())
+    if len(flat) <= limit:
+        return flat
+    return flat[:limit].rsplit(" ", 1)[0].rstrip(",.;:") + "…"
 
 
 def plain(text: str) -> str:

@@ -43,8 +43,9 @@ __all__ = [
 ]
 
 ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-_ID = re.compile(ID_PATTERN)
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ID = re.compile(ID_PATTERN, re.ASCII)
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+_DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}", re.ASCII)
 
 
 def _fail(message: str) -> PydanticCustomError:
@@ -55,7 +56,7 @@ def id_problem(value: str) -> str | None:
     """Why ``value`` is not an id (a slug of 1 to 80 characters), or None."""
     if len(value) > 80:
         return f"id '{value[:40]}…' is {len(value)} characters long; the limit is 80"
-    if not _ID.match(value):
+    if not _ID.fullmatch(value):
         hint = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")[:80].strip("-")
         suggestion = f" (e.g. '{hint}')" if hint and hint != value else ""
         return (
@@ -108,18 +109,21 @@ def _moment(value: Any) -> date | datetime:
     if not isinstance(value, str):
         raise _fail(f"expected a date (YYYY-MM-DD) or datetime with offset, found {_kind(value)}")
     text = value.strip()
-    if _DATE.match(text):
+    if _DATE.fullmatch(text):
         try:
             return date.fromisoformat(text)
         except ValueError as exc:
             raise _fail(f"'{text}' is not a real date: {exc}") from None
+    # Only the contract's form: Python alone would also read 20241206 and 2024-W49-5.
     try:
-        moment = datetime.fromisoformat(text)
+        moment = datetime.fromisoformat(text) if _DATETIME.match(text) else None
     except ValueError:
+        moment = None
+    if moment is None:
         raise _fail(
             f"'{text[:40]}' is not a date (YYYY-MM-DD) or a datetime with UTC offset "
             "(YYYY-MM-DDTHH:MM:SS+00:00)"
-        ) from None
+        )
     if moment.tzinfo is None:
         raise _fail(
             f"datetime '{text}' has no UTC offset; add one, e.g. '{text}+00:00' or '{text}Z'"

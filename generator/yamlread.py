@@ -67,14 +67,35 @@ def _mark(event: Any) -> Mark:
     return Mark(event.start_mark.line + 1, event.start_mark.column + 1)
 
 
+def _reader_problem(exc: yaml.reader.ReaderError, text: str) -> YamlProblem:
+    # libyaml reports a byte offset into the UTF-8 text, and no line or column.
+    before = text.encode("utf-8")[: max(exc.position, 0)].decode("utf-8", "replace")
+    line = before.count("\n") + 1
+    column = len(before) - (before.rfind("\n") + 1) + 1
+    char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
+    return YamlProblem(
+        Mark(line, column),
+        f"YAML syntax: character U+{char:04X} is not allowed in YAML (a control or "
+        "non-character code point); remove it",
+    )
+
+
 def _syntax_problem(exc: yaml.YAMLError, text: str) -> YamlProblem:
+    if isinstance(exc, yaml.reader.ReaderError):
+        return _reader_problem(exc, text)
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     where = Mark(mark.line + 1, mark.column + 1) if mark is not None else Mark()
     problem = getattr(exc, "problem", None) or str(exc)
     context = getattr(exc, "context", None)
+    context_mark = getattr(exc, "context_mark", None)
     if mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "\t":
         return YamlProblem(where, "YAML syntax: a tab character; YAML indents with spaces only")
-    if context:
+    if context and context_mark is not None and context_mark.line != mark.line:
+        problem = (
+            f"{problem} ({context} that starts at line {context_mark.line + 1}, "
+            f"column {context_mark.column + 1})"
+        )
+    elif context:
         problem = f"{problem} ({context})"
     return YamlProblem(where, f"YAML syntax: {problem}")
 
@@ -121,8 +142,9 @@ class _Builder:
             top.expecting_key = False
             top.key_valid = False
             if not isinstance(value, str):
+                shown = "empty or null" if value is None else "a list or mapping"
                 self.result.problems.append(
-                    YamlProblem(mark, "a key must be plain text, not a list or mapping")
+                    YamlProblem(mark, f"a key must be plain text, not {shown}")
                 )
                 return
             key_path = (*top.path, value)

@@ -1,0 +1,100 @@
+"""The MkDocs plugin `briefings`: a thin layer over the core.
+
+It coordinates only: load, validate and render happen in :mod:`.pipeline` and
+:mod:`.render`, before MkDocs cleans ``site/`` (``on_pre_build``), so a briefing
+with errors stops the build with every error printed and the previous site as
+it was. Under ``mkdocs serve`` a broken edit is reported and the last good
+pages keep being served until the file is fixed.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+
+from .diagnostics import Report, Severity
+from .pipeline import load
+from .render import ASSETS, render_site
+
+__all__ = ["BriefingsConfig", "BriefingsPlugin"]
+
+log = logging.getLogger("mkdocs.plugins.briefings")
+
+# Markdown extensions the generated pages rely on.
+REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "tables", "toc")
+
+
+class BriefingsConfig(base.Config):
+    briefings_dir = c.Type(str, default="briefings")
+    """The briefing folder, relative to mkdocs.yml."""
+    templates_dir = c.Type(str, default="templates")
+    """The Jinja templates of the pages, relative to mkdocs.yml."""
+
+
+class BriefingsPlugin(BasePlugin[BriefingsConfig]):
+    def __init__(self) -> None:
+        self.serving = False
+        self.pages: dict[str, str] = {}
+        self.last_good: dict[str, str] | None = None  # kept across rebuilds under serve
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # Defining on_startup also keeps this instance alive across serve rebuilds.
+        self.serving = command == "serve"
+
+    def _dir(self, config: MkDocsConfig, value: str) -> Path:
+        root = Path(config.config_file_path or ".").resolve().parent
+        return (root / value).resolve()
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.root = Path(config.config_file_path or ".").resolve().parent
+        self.briefings = self._dir(config, self.config.briefings_dir)
+        self.templates = self._dir(config, self.config.templates_dir)
+        for name in REQUIRED_EXTENSIONS:
+            if name not in config.markdown_extensions:
+                config.markdown_extensions.append(name)
+        for css in ASSETS:
+            if css not in config.extra_css:
+                config.extra_css.append(css)
+        return config
+
+    def on_pre_build(self, config: MkDocsConfig) -> None:
+        report = Report()
+        briefing = load(self.briefings, report, base=self.root)
+        pages = (
+            render_site(briefing, self.templates, report, config.site_url or "") if briefing else {}
+        )
+        for item in report.sorted():
+            (log.error if item.severity is Severity.ERROR else log.warning)(str(item))
+        if not report.errors:
+            self.pages = self.last_good = pages
+            return
+        count = len(report.errors)
+        if self.serving and self.last_good is not None:
+            log.error(f"{count} error(s) in the briefing: still serving the last good version")
+            self.pages = self.last_good
+            return
+        raise PluginError(f"{count} error(s) in the briefing; the site was not built")
+
+    def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        clashes = [path for path in self.pages if files.get_file_from_path(path) is not None]
+        if clashes:
+            raise PluginError(
+                "these files in docs_dir would replace generated pages: " + ", ".join(clashes)
+            )
+        for path, content in self.pages.items():
+            files.append(File.generated(config, path, content=content))
+        return files
+
+    def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
+        for folder in (self.briefings, self.templates):
+            if folder.is_dir():
+                server.watch(str(folder))
+        return server

@@ -1,0 +1,188 @@
+"""Validated briefing → a tree of Markdown pages (and the stylesheet), independent of MkDocs.
+
+``render_site`` returns ``{path: content}`` for every page at the URLs of the
+contract; the MkDocs plugin adds them to a build, ``briefing render`` writes
+them to a folder for inspection or another engine. A template mistake becomes
+a diagnostic pointing at the template's line, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .diagnostics import Mark, Report
+from .loader import display_path
+from .model import Briefing
+from .pipeline import load
+from .schema import Likelihood
+from .templating import make_environment
+from .views import PAGES, DevView, Index, Urls
+
+__all__ = ["ASSETS", "render_site", "render_to_folder"]
+
+ASSETS = {"assets/briefing/briefing.css": "assets/briefing.css"}  # tree path: template path
+LATEST = 6
+RELIABILITY = {
+    "A": "completely reliable",
+    "B": "usually reliable",
+    "C": "fairly reliable",
+    "D": "not usually reliable",
+    "E": "unreliable",
+    "F": "reliability cannot be judged",
+}
+CREDIBILITY = {
+    1: "confirmed by other sources",
+    2: "probably true",
+    3: "possibly true",
+    4: "doubtful",
+    5: "improbable",
+    6: "truth cannot be judged",
+}
+LIKELIHOOD: tuple[Likelihood, ...] = (
+    "almost no chance", "very unlikely", "unlikely", "roughly even chance",
+    "likely", "very likely", "almost certain",
+)  # fmt: skip
+
+
+class _Pages:
+    """Renders each page kind with its template; collects template errors."""
+
+    def __init__(self, briefing: Briefing, templates: Path, report: Report, site_url: str) -> None:
+        self.briefing = briefing
+        self.env = make_environment(templates)
+        self.env.globals.update(
+            RELIABILITY=RELIABILITY, CREDIBILITY=CREDIBILITY, LIKELIHOOD=LIKELIHOOD
+        )
+        self.failed: set[tuple[str, Mark, str]] = set()
+        self.templates = templates
+        self.report = report
+        self.index = Index.build(briefing)
+        self.common: dict[str, Any] = {
+            "meta": briefing.meta,
+            "briefing": briefing,
+            "index": self.index,
+            "site_url": site_url.rstrip("/"),
+        }
+        self.out: dict[str, str] = {}
+
+    def page(self, kind: str, template: str, ident: str = "", **context: Any) -> None:
+        path = PAGES[kind].format(id=ident)
+        try:
+            self.out[path] = self.env.get_template(template).render(
+                **self.common, urls=Urls(path), page_path=path, **context
+            )
+        except jinja2.TemplateSyntaxError as exc:
+            where = Path(exc.filename) if exc.filename else self.templates / template
+            self._error(display_path(where, Path.cwd()), Mark(exc.lineno or 1), exc.message or "")
+        except (jinja2.TemplateError, TypeError, ValueError, KeyError, AttributeError) as exc:
+            self._error(*self._where(exc, template), f"{exc} (first while rendering {path})")
+
+    def _error(self, shown: str, mark: Mark, message: str) -> None:
+        """Report a template problem once, not once per page that uses the template."""
+        key = (shown, mark, message.split(" (first while")[0])
+        if key not in self.failed:
+            self.failed.add(key)
+            self.report.error(shown, mark, f"template: {message}")
+
+    def _where(self, exc: BaseException, template: str) -> tuple[str, Mark]:
+        line = 1
+        name = str(self.templates / template)
+        for frame, lineno in traceback.walk_tb(exc.__traceback__):
+            filename = frame.f_code.co_filename
+            if filename.endswith(".j2"):
+                name, line = filename, lineno
+        return display_path(Path(name), Path.cwd()), Mark(line)
+
+    def all(self) -> dict[str, str]:
+        b, index = self.briefing, self.index
+        views = {i: DevView.build(i, d, b) for i, d in index.newest}
+        self.page("home", "overview.md.j2", latest=[views[i] for i, _ in index.newest[:LATEST]])
+        self.page("situation", "timeline.md.j2", days=index.by_day(index.newest), views=views)
+        for ident, view in views.items():
+            self.page("development", "development.md.j2", ident, view=view)
+        topics = b.topics_in_order()
+        self.page("background", "background.md.j2", topics=topics)
+        for ident, topic in topics:
+            self.page("topic", "topic.md.j2", ident, id=ident, topic=topic)
+        self.page("actors", "actors.md.j2", actors=sorted(b.actors.items(), key=_by_name))
+        for ident, actor in b.actors.items():
+            devs = index.developments(index.by_actor.get(ident, []))
+            self.page("actor", "actor.md.j2", ident, id=ident, actor=actor, developments=devs)
+        self.page("places", "places.md.j2", places=sorted(b.places.items(), key=_by_name))
+        for ident, place in b.places.items():
+            devs = index.developments(index.by_place.get(ident, []))
+            inside = sorted(
+                ((i, p) for i, p in b.places.items() if p.within == ident), key=_by_name
+            )
+            self.page(
+                "place", "place.md.j2", ident, id=ident, place=place, developments=devs,
+                inside=inside,
+            )  # fmt: skip
+        self.page("sources", "sources.md.j2", sources=sorted(b.sources.items(), key=_by_name))
+        self.page("about", "about.md.j2")
+        for tree_path, template_path in ASSETS.items():
+            try:
+                self.out[tree_path] = (self.templates / template_path).read_text(encoding="utf-8")
+            except OSError as exc:
+                shown = display_path(self.templates / template_path, Path.cwd())
+                self.report.error(shown, Mark(), f"cannot read: {exc.strerror or exc}")
+        return self.out
+
+
+def _by_name(item: tuple[str, Any]) -> tuple[str, str]:
+    return (str(item[1].name).casefold(), item[0])
+
+
+def render_site(
+    briefing: Briefing, templates: Path, report: Report, site_url: str = ""
+) -> dict[str, str]:
+    """Every page of the site as ``{tree path: Markdown}``; errors go to ``report``."""
+    return _Pages(briefing, templates, report, site_url).all()
+
+
+MANIFEST = ".briefing-render.json"
+
+
+def render_to_folder(
+    briefings: Path,
+    templates: Path,
+    out: Path,
+    report: Report,
+    load_fn: Callable[[Path, Report], Briefing | None] = load,
+) -> int | None:
+    """Load, validate, render and write the tree to ``out``. Returns the page count.
+
+    ``out`` must be empty, missing, or a folder this command wrote before (it keeps a
+    manifest there); files it did not write are never deleted or overwritten.
+    """
+    briefing = load_fn(briefings, report)
+    if briefing is None:
+        return None
+    pages = render_site(briefing, templates, report)
+    if report.errors:
+        return None
+    manifest = out / MANIFEST
+    previous: list[str] = []
+    if out.exists():
+        if manifest.is_file():
+            previous = json.loads(manifest.read_text(encoding="utf-8"))
+        elif not out.is_dir() or any(out.iterdir()):
+            report.error(
+                display_path(out, Path.cwd()), Mark(),
+                "not an empty folder, nor one `briefing render` wrote; choose another --out",
+            )  # fmt: skip
+            return None
+    for stale in sorted(set(previous) - set(pages)):
+        (out / stale).unlink(missing_ok=True)
+    for path, content in pages.items():
+        target = out / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(content, encoding="utf-8", newline="\n")
+    manifest.write_text(json.dumps(sorted(pages), indent=1) + "\n", encoding="utf-8")
+    return len(pages)

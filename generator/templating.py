@@ -1,0 +1,115 @@
+"""The Jinja environment that turns page contexts into Markdown.
+
+Escaping is the default, not something a template must remember: every
+``{{ value }}`` passes through ``finalize``, which turns plain text into
+Markdown-inert text (:func:`.markup.plain`). Only :class:`~markupsafe.Markup`
+values pass unchanged, and only the filters here make them: prose rendered by
+markdown-it-py, links whose targets the generator built, and dates.
+The data is only ever a value in a context, never template source.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from .markup import excerpt, inline_html, plain, prose_html
+
+__all__ = ["human_date", "make_environment"]
+
+_MONTHS = (
+    "January February March April May June July August September October November December"
+).split()
+
+
+def human_date(moment: date | datetime) -> str:
+    """6 December 2024, or 6 December 2024, 11:06 (UTC+02:00)."""
+    day = f"{moment.day} {_MONTHS[moment.month - 1]} {moment.year}"
+    if not isinstance(moment, datetime):
+        return day
+    offset = moment.strftime("%z")
+    zone = "UTC" if offset in ("+0000", "") else f"UTC{offset[:3]}:{offset[3:]}"
+    return f"{day}, {moment:%H:%M} ({zone})"
+
+
+def _finalize(value: Any) -> Any:
+    if isinstance(value, Markup):
+        return value
+    if isinstance(value, bool) or value is None:
+        raise TypeError(f"template printed {value!r}; test it with {{% if %}} instead")
+    if isinstance(value, datetime | date):
+        return Markup(plain(human_date(value)))
+    return Markup(plain(str(value)))
+
+
+def _prose(text: str | None) -> Markup:
+    return Markup(prose_html(text)) if text else Markup("")
+
+
+def _inline(text: str | None) -> Markup:
+    return Markup(inline_html(text)) if text else Markup("")
+
+
+def _excerpt(text: str, limit: int = 220) -> str:
+    return excerpt(text, limit)  # a plain str: finalize escapes it
+
+
+def _link(text: Any, target: Markup) -> Markup:
+    """A Markdown link to a page the generator made; MkDocs checks and rewrites it."""
+    if not isinstance(target, Markup):
+        raise TypeError("link targets come from the `url` helpers, never from data")
+    return Markup(f"[{plain(str(text))}]({target})")
+
+
+def _external(text: Any, url: str) -> Markup:
+    """An HTML link to an http(s) URL the schema has checked."""
+    href = str(Markup.escape(url))
+    return Markup(f'<a href="{href}" rel="noopener">{plain(str(text))}</a>')
+
+
+def _time(moment: date | datetime) -> Markup:
+    return Markup(f'<time datetime="{moment.isoformat()}">{plain(human_date(moment))}</time>')
+
+
+def _cell(value: Any) -> Markup:
+    """Plain text for a Markdown table cell (never empty, so the row keeps its shape)."""
+    return Markup(plain(str(value))) if value not in (None, "") else Markup("&#8212;")
+
+
+_SLUG = re.compile(r"^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$")
+
+
+def _slug(value: str) -> Markup:
+    """An id or enum value placed where escaping would change it (anchors, classes)."""
+    if not _SLUG.match(value):
+        raise ValueError(f"{value!r} is not an id; only validated ids go through `slug`")
+    return Markup(value)
+
+
+def make_environment(templates_dir: Path) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(templates_dir)),
+        undefined=StrictUndefined,
+        autoescape=True,  # macros return Markup; every other value goes through finalize
+        finalize=_finalize,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        prose=_prose,
+        inline=_inline,
+        excerpt=_excerpt,
+        link=_link,
+        external=_external,
+        time=_time,
+        cell=_cell,
+        human_date=human_date,
+        slug=_slug,
+    )
+    return env

@@ -1,0 +1,152 @@
+"""Validated briefing → what each page shows (logic stays here, presentation in templates).
+
+Ordering, grouping by day, reverse indexes (which developments name an actor,
+a place, a source), numbered citations and page links are computed here once.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from itertools import groupby
+
+from markupsafe import Markup
+
+from .model import Briefing, day_of, moment_key
+from .schema import Actor, Development, Place, Source, SourceRef
+
+__all__ = ["PAGES", "DevView", "Index", "Reference", "Urls"]
+
+# Where each generated page lives in the Markdown tree (MkDocs serves x/y.md at /x/y/).
+PAGES = {
+    "home": "index.md",
+    "situation": "situation/index.md",
+    "development": "situation/{id}.md",
+    "background": "background/index.md",
+    "topic": "background/{id}.md",
+    "actors": "actors/index.md",
+    "actor": "actors/{id}.md",
+    "places": "places/index.md",
+    "place": "places/{id}.md",
+    "sources": "sources/index.md",
+    "about": "about.md",
+}
+
+
+@dataclass(frozen=True)
+class Urls:
+    """Relative links from the page at ``here`` to the other generated pages."""
+
+    here: str
+
+    def to(self, page: str, ident: str = "", anchor: str = "") -> Markup:
+        target = PAGES[page].format(id=ident)
+        rel = posixpath.relpath(target, posixpath.dirname(self.here) or ".")
+        return Markup(rel + (f"#{anchor}" if anchor else ""))
+
+    def development(self, ident: str) -> Markup:
+        return self.to("development", ident)
+
+    def actor(self, ident: str) -> Markup:
+        return self.to("actor", ident)
+
+    def place(self, ident: str) -> Markup:
+        return self.to("place", ident)
+
+    def topic(self, ident: str) -> Markup:
+        return self.to("topic", ident)
+
+    def source(self, ident: str) -> Markup:
+        return self.to("sources", anchor=f"source-{ident}")
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One numbered entry of a development's source list."""
+
+    number: int
+    source_id: str
+    source: Source
+    ref: SourceRef
+
+
+@dataclass(frozen=True)
+class DevView:
+    id: str
+    dev: Development
+    places: list[tuple[str, Place]]
+    actors: list[tuple[str, Actor]]
+    references: list[Reference]
+    citations: list[list[Reference]]  # per key point
+    related: list[tuple[str, Development]]
+    updated: date | datetime
+
+    @classmethod
+    def build(cls, ident: str, dev: Development, briefing: Briefing) -> DevView:
+        references: list[Reference] = []
+        first: dict[str, Reference] = {}
+        extra = [SourceRef(source=s) for point in dev.key_points for s in point.sources]
+        for entry in [*dev.sources, *extra]:
+            if entry.source in first and not any(entry is ref for ref in dev.sources):
+                continue  # a key point citing a source the list already has
+            number = len(references) + 1
+            reference = Reference(number, entry.source, briefing.sources[entry.source], entry)
+            references.append(reference)
+            first.setdefault(entry.source, reference)
+        citations = [[first[s] for s in dict.fromkeys(p.sources)] for p in dev.key_points]
+        stamps = [dev.date, *(u.at for u in dev.updates)]
+        return cls(
+            id=ident,
+            dev=dev,
+            places=[(p, briefing.places[p]) for p in dev.places],
+            actors=[(a, briefing.actors[a]) for a in dev.actors],
+            references=references,
+            citations=citations,
+            related=[(r, briefing.developments[r]) for r in dict.fromkeys(dev.related)],
+            updated=max(stamps, key=moment_key),
+        )
+
+
+@dataclass
+class Index:
+    """Reverse indexes over the briefing, newest development first."""
+
+    briefing: Briefing
+    newest: list[tuple[str, Development]] = field(default_factory=list)
+    by_actor: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    by_place: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    by_source: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    topics_by_actor: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    topics_by_place: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+
+    @classmethod
+    def build(cls, briefing: Briefing) -> Index:
+        index = cls(briefing, briefing.developments_newest_first())
+        for ident, dev in index.newest:
+            for actor in dict.fromkeys(dev.actors):
+                index.by_actor[actor].append(ident)
+            for place in dict.fromkeys(dev.places):
+                index.by_place[place].append(ident)
+            cited = [s.source for s in dev.sources]
+            cited += [s for point in dev.key_points for s in point.sources]
+            for source in dict.fromkeys(cited):
+                index.by_source[source].append(ident)
+        for ident, topic in briefing.topics_in_order():
+            for actor in dict.fromkeys(topic.actors):
+                index.topics_by_actor[actor].append(ident)
+            for place in dict.fromkeys(topic.places):
+                index.topics_by_place[place].append(ident)
+        return index
+
+    def developments(self, ids: list[str]) -> list[tuple[str, Development]]:
+        return [(i, self.briefing.developments[i]) for i in ids]
+
+    def by_day(
+        self, items: list[tuple[str, Development]]
+    ) -> list[tuple[date, list[tuple[str, Development]]]]:
+        return [
+            (day, list(group))
+            for day, group in groupby(items, key=lambda item: day_of(item[1].date))
+        ]

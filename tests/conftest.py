@@ -1,0 +1,118 @@
+"""Helpers shared by the tests: a minimal valid briefing to build cases on.
+
+``write_briefing(root, overrides)`` writes :data:`MINIMAL` into ``root`` and then
+applies ``overrides`` (relative path → text, bytes, or None to delete). Every
+case starts from this folder, so a case only holds the files it changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import pytest
+
+from generator import Briefing, Report, load
+
+PROJECT = Path(__file__).resolve().parent.parent
+EXAMPLE = PROJECT / "briefings"
+CASES = Path(__file__).resolve().parent / "cases"
+
+# A small briefing that loads without errors or warnings: every source is
+# cited, the development's id starts with its date, nothing is after as_of.
+MINIMAL: dict[str, str] = {
+    "briefing.yaml": """\
+title: Test briefing
+as_of: 2024-12-06T12:00:00+00:00
+summary: Rebels are about 5 km from **Homs**.
+key_figures:
+  - label: Distance to Homs
+    value: about 5 km
+    sources: [sohr]
+""",
+    "sources.yaml": """\
+- id: sohr
+  name: Syrian Observatory for Human Rights
+  kind: monitor
+  reliability: C
+- id: dw
+  name: Deutsche Welle
+  kind: broadcaster
+""",
+    "actors.yaml": """\
+- id: hts
+  name: Hayat Tahrir al-Sham
+  kind: armed-group
+- id: syrian-arab-army
+  name: Syrian Arab Army
+  kind: armed-forces
+""",
+    "places.yaml": """\
+- id: syria
+  name: Syria
+  kind: country
+- id: homs
+  name: Homs
+  kind: city
+  within: syria
+  lat: 34.73
+  lon: 36.71
+""",
+    "developments/2024-12-06-rebels-near-homs.yaml": """\
+title: Rebels near Homs
+date: 2024-12-06
+places: [homs]
+actors: [hts]
+summary: Rebels are about 5 km from Homs.
+sources: [sohr]
+""",
+    "background/hts.yaml": """\
+title: Hayat Tahrir al-Sham
+summary: The Islamist group leading the offensive.
+actors: [hts]
+sources: [dw]
+""",
+}
+
+Content = str | bytes | None
+
+
+def write_briefing(root: Path, overrides: Mapping[str, Content] | None = None) -> Path:
+    """Write the minimal valid briefing into ``root``, then apply ``overrides``."""
+    files: dict[str, Content] = {**MINIMAL, **(overrides or {})}
+    root.mkdir(parents=True, exist_ok=True)
+    for name, content in files.items():
+        path = root / name
+        if content is None:
+            if path.is_dir() and not path.is_symlink():
+                path.rmdir()
+            elif path.exists() or path.is_symlink():
+                path.unlink()
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8", newline="")
+    return root
+
+
+def load_dir(root: Path) -> tuple[Briefing | None, Report]:
+    """Load ``root`` with paths shown relative to it."""
+    report = Report()
+    return load(root, report, base=root), report
+
+
+def render(report: Report) -> str:
+    """The diagnostics exactly as the CLI prints them, one per line."""
+    return "".join(f"{item}\n" for item in report.sorted())
+
+
+@pytest.fixture
+def make_briefing(tmp_path: Path) -> Callable[..., Path]:
+    """``make_briefing({"path": text, ...})`` → a briefing folder with those changes."""
+
+    def make(overrides: Mapping[str, Content] | None = None, name: str = "briefings") -> Path:
+        return write_briefing(tmp_path / name, overrides)
+
+    return make
