@@ -9,6 +9,7 @@ them, so a person learns of every mistake in one run.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -48,9 +49,17 @@ class Diagnostic:
 
     def __str__(self) -> str:
         return (
-            f"{self.path}:{self.mark.line}:{self.mark.column}: "
-            f"{self.severity.value}: {self.message}"
+            f"{_one_line(self.path)}:{self.mark.line}:{self.mark.column}: "
+            f"{self.severity.value}: {_one_line(self.message)}"
         )
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _one_line(text: str) -> str:
+    """Control characters (say, a newline in a quoted id) as escapes: one diagnostic, one line."""
+    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 @dataclass

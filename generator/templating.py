@@ -10,6 +10,8 @@ The data is only ever a value in a context, never template source.
 
 from __future__ import annotations
 
+import html
+import json
 import re
 from datetime import date, datetime
 from pathlib import Path
@@ -81,6 +83,14 @@ def _cell(value: Any) -> Markup:
     return Markup(plain(str(value))) if value not in (None, "") else Markup("&#8212;")
 
 
+def _front_title(text: str) -> Markup:
+    """A page title for MkDocs front matter. Themes print ``page.meta.title`` as HTML
+    (MkDocs passes titles through unescaped), so it is HTML-escaped here, once, and
+    quoted as a YAML double-quoted scalar (a JSON string is one)."""
+    flat = " ".join(re.sub(r"[\x85\u2028\u2029]", " ", text).split())
+    return Markup(json.dumps(html.escape(flat, quote=True), ensure_ascii=False))
+
+
 _SLUG = re.compile(r"^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$")
 
 
@@ -111,5 +121,6 @@ def make_environment(templates_dir: Path) -> Environment:
         cell=_cell,
         human_date=human_date,
         slug=_slug,
+        front_title=_front_title,
     )
     return env

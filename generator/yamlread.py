@@ -31,6 +31,8 @@ _ALLOWED_TAGS = frozenset(
     f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "map", "seq")
 )
 
+_TOO_DEEP = f"nesting is deeper than {MAX_DEPTH} levels; a briefing never needs that"
+
 Path = tuple[str | int, ...]
 
 
@@ -86,6 +88,8 @@ def _syntax_problem(exc: yaml.YAMLError, text: str) -> YamlProblem:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     where = Mark(mark.line + 1, mark.column + 1) if mark is not None else Mark()
     problem = getattr(exc, "problem", None) or str(exc)
+    if "maximum nesting depth" in problem:  # libyaml's own limit, met while scanning ahead
+        return YamlProblem(where, _TOO_DEEP)
     context = getattr(exc, "context", None)
     context_mark = getattr(exc, "context_mark", None)
     if mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "\t":
@@ -204,9 +208,7 @@ class _Builder:
         self._check_tag(event)
         self._count(1, mark)
         if len(self.stack) >= MAX_DEPTH:
-            raise YamlProblem(
-                mark, f"nesting is deeper than {MAX_DEPTH} levels; a briefing never needs that"
-            )
+            raise YamlProblem(mark, _TOO_DEEP)
         path = self._child_path()
         if path is not None:
             self.result.marks[path] = mark
