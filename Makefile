@@ -1,12 +1,14 @@
 # Every target sets up .venv on first use, so each is the only command needed
 # on a fresh machine.
 PYTHON ?= python3
-export NO_MKDOCS_2_WARNING := 1
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+export NO_MKDOCS_2_WARNING := 1
+# Reproducible builds: dates come from the last commit, not the clock.
+export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
-.PHONY: serve build test lint validate clean
+.PHONY: serve build test lint validate offline zensical clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -30,5 +32,22 @@ lint: $(STAMP)
 	$(BIN)/ruff check generator tests
 	$(BIN)/mypy
 
+# A copy that works opened from disk (file://), search included, zipped for e-mail or USB.
+offline: $(STAMP)
+	rm -rf build/offline && mkdir -p build
+	OFFLINE=true $(BIN)/mkdocs build --strict --site-dir build/offline/briefing
+	cd build/offline && ../../$(BIN)/python -m zipfile -c ../briefing-offline.zip briefing
+	@echo "wrote build/briefing-offline.zip (open briefing/index.html after unpacking)"
+
+# Zensical runs no third-party MkDocs plugins: render the Markdown tree first,
+# then build it with a config that inherits mkdocs.yml.
+zensical: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[zensical]'
+	rm -rf build/zensical && mkdir -p build/zensical
+	$(BIN)/briefing render --out build/zensical/docs
+	printf 'INHERIT: ../../mkdocs.yml\ndocs_dir: docs\nsite_dir: site\ntheme:\n  name: material\n  custom_dir: ../../templates/theme\n' > build/zensical/mkdocs.yml
+	cd build/zensical && ../../$(BIN)/zensical build -f mkdocs.yml
+	@echo "wrote build/zensical/site"
+
 clean:
-	rm -rf site .pytest_cache .mypy_cache .ruff_cache
+	rm -rf site build .pytest_cache .mypy_cache .ruff_cache

@@ -17,6 +17,7 @@ from typing import Any
 import jinja2
 
 from .diagnostics import Mark, Report
+from .exports import atom_feed, developments_json, events_geojson
 from .loader import display_path
 from .model import Briefing
 from .pipeline import load
@@ -126,6 +127,10 @@ class _Pages:
             )  # fmt: skip
         self.page("sources", "sources.md.j2", sources=sorted(b.sources.items(), key=_by_name))
         self.page("about", "about.md.j2")
+        site_url = self.common["site_url"]
+        self.out["feed.xml"] = atom_feed(b, site_url)
+        self.out["data/developments.json"] = developments_json(b, site_url)
+        self.out["data/events.geojson"] = events_geojson(b, site_url)
         for tree_path, template_path in ASSETS.items():
             try:
                 self.out[tree_path] = (self.templates / template_path).read_text(encoding="utf-8")

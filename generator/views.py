@@ -46,6 +46,10 @@ class Urls:
         rel = posixpath.relpath(target, posixpath.dirname(self.here) or ".")
         return Markup(rel + (f"#{anchor}" if anchor else ""))
 
+    def file(self, tree_path: str) -> Markup:
+        """A generated file that is not a page (feed, data exports)."""
+        return Markup(posixpath.relpath(tree_path, posixpath.dirname(self.here) or "."))
+
     def development(self, ident: str) -> Markup:
         return self.to("development", ident)
 
