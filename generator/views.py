@@ -41,14 +41,21 @@ class Urls:
 
     here: str
 
+    def _relative(self, target: str) -> str:
+        here = posixpath.dirname(self.here)
+        if not here:
+            return target
+        if posixpath.dirname(target) == here:
+            return posixpath.basename(target)
+        return "../" * (here.count("/") + 1) + target
+
     def to(self, page: str, ident: str = "", anchor: str = "") -> Markup:
-        target = PAGES[page].format(id=ident)
-        rel = posixpath.relpath(target, posixpath.dirname(self.here) or ".")
-        return Markup(rel + (f"#{anchor}" if anchor else ""))
+        target = self._relative(PAGES[page].format(id=ident))
+        return Markup(target + (f"#{anchor}" if anchor else ""))
 
     def file(self, tree_path: str) -> Markup:
         """A generated file that is not a page (feed, data exports)."""
-        return Markup(posixpath.relpath(tree_path, posixpath.dirname(self.here) or "."))
+        return Markup(self._relative(tree_path))
 
     def development(self, ident: str) -> Markup:
         return self.to("development", ident)
