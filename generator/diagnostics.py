@@ -58,7 +58,7 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def _one_line(text: str) -> str:
-    """Control characters (say, a newline in a quoted id) as escapes: one diagnostic, one line."""
+    """Control characters (a newline in a quoted id) as escapes: one diagnostic, one line."""
     return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
 
 

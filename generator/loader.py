@@ -21,6 +21,7 @@ MAX_BYTES = 1_000_000
 REGISTRIES = ("sources", "actors", "places")
 COLLECTIONS = ("developments", "background")
 _BOM = b"\xef\xbb\xbf"
+_SHAPES: dict[type, str] = {dict: "a mapping", list: "a list"}
 
 
 @dataclass
@@ -51,6 +52,9 @@ class RawBriefing:
     briefing: Document | None = None
     registries: dict[str, Document | None] = field(default_factory=dict)
     collections: dict[str, list[Document]] = field(default_factory=dict)
+    # Files that exist but could not be used, as "sources" or "developments/<stem>":
+    # references into them are not checked, so one broken file is one error.
+    unreadable: set[str] = field(default_factory=set)
 
 
 def display_path(path: Path, base: Path) -> str:
@@ -142,17 +146,20 @@ def _expect(doc: Document | None, kind: type, report: Report) -> Document | None
     if doc is None or isinstance(doc.data, kind):
         return doc
     want = "a mapping of fields (key: value)" if kind is dict else "a list of entries (- ...)"
-    found = type(doc.data).__name__.replace("str", "text").replace("dict", "mapping")
+    found = _SHAPES.get(type(doc.data), "text")
     report.error(doc.path, doc.mark(()), f"expected {want} at the top level, found {found}")
     return None
 
 
-def _collection(folder: Path, root: Path, base: Path, report: Report) -> list[Document]:
+def _collection(
+    folder: Path, root: Path, base: Path, report: Report, unreadable: set[str]
+) -> list[Document]:
     docs: list[Document] = []
     if not folder.exists():
         return docs
     if not folder.is_dir() or (folder.is_symlink() and not _inside(folder, root)):
         report.error(display_path(folder, base), Mark(), "expected a folder inside briefings/")
+        unreadable.add(folder.name)
         return docs
     for entry in sorted(folder.iterdir()):
         name = entry.name
@@ -161,6 +168,7 @@ def _collection(folder: Path, root: Path, base: Path, report: Report) -> list[Do
         shown = display_path(entry, base)
         if name.endswith(".yml"):
             report.error(shown, Mark(), f"rename to '{entry.stem}.yaml': files end in .yaml")
+            unreadable.add(f"{folder.name}/{entry.stem}")
             continue
         if not name.endswith(".yaml"):
             if not entry.is_dir():
@@ -171,6 +179,8 @@ def _collection(folder: Path, root: Path, base: Path, report: Report) -> list[Do
         doc = _expect(read_document(entry, root, base, report), dict, report)
         if doc is not None:
             docs.append(doc)
+        else:
+            unreadable.add(f"{folder.name}/{entry.stem}")
     return docs
 
 
@@ -184,6 +194,8 @@ def load_briefing_dir(root: Path, report: Report, base: Path | None = None) -> R
     main = root / "briefing.yaml"
     if main.exists() or main.is_symlink():
         raw.briefing = _expect(read_document(main, root, base, report), dict, report)
+        if raw.briefing is None:
+            raw.unreadable.add("briefing")
     else:
         report.error(
             display_path(main, base), Mark(), "missing: every briefing has one briefing.yaml"
@@ -193,7 +205,9 @@ def load_briefing_dir(root: Path, report: Report, base: Path | None = None) -> R
         doc = None
         if path.exists() or path.is_symlink():
             doc = _expect(read_document(path, root, base, report), list, report)
+            if doc is None:
+                raw.unreadable.add(name)
         raw.registries[name] = doc
     for name in COLLECTIONS:
-        raw.collections[name] = _collection(root / name, root, base, report)
+        raw.collections[name] = _collection(root / name, root, base, report, raw.unreadable)
     return raw

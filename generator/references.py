@@ -13,7 +13,7 @@ from typing import Any
 
 from .diagnostics import Report, did_you_mean
 from .model import day_of, moment_key
-from .schema import Development
+from .schema import Development, id_problem
 from .validate import Located, Origin, Registry
 
 __all__ = ["check_references"]
@@ -50,9 +50,11 @@ class _Checker:
         for ident, loc in _ids(origin.raw(), field):
             if what == "source":
                 self.cited.add(ident)
-            if ident in registry.origins:
+            if registry.knows(ident) or id_problem(ident):  # not an id: the schema says so
                 continue
             hint = did_you_mean(ident, sorted(registry.origins))
+            if not hint and registry.missing_file:
+                hint = f" (there is no {registry.missing_file})"
             self.report.error(origin.doc.path, origin.mark(*loc), f"unknown {what} '{ident}'{hint}")
 
     def meta(self) -> None:
@@ -99,10 +101,14 @@ class _Checker:
                 f"({meta.as_of.isoformat()})",
             )  # fmt: skip
         stamps = [moment_key(update.at) for update in dev.updates]
-        if stamps != sorted(stamps, reverse=True):
-            self.report.warning(
-                origin.doc.path, origin.mark("updates"), "updates should be listed newest first"
-            )
+        for index in range(1, len(stamps)):
+            if stamps[index] > stamps[index - 1]:
+                self.report.warning(
+                    origin.doc.path, origin.mark("updates", index, "at"),
+                    "updates should be listed newest first: this one is newer than the one "
+                    "before it",
+                )  # fmt: skip
+                break
 
     def topics(self) -> None:
         loc = self.located
@@ -122,12 +128,12 @@ class _Checker:
                 self.report.error(
                     origin.doc.path, origin.mark("within"), "a place cannot be within itself"
                 )
-            elif within not in places.origins:
+            elif not places.knows(within) and not id_problem(within):
                 hint = did_you_mean(within, sorted(places.origins))
                 self.report.error(
                     origin.doc.path, origin.mark("within"), f"unknown place '{within}'{hint}"
                 )
-            else:
+            elif within in places.origins:
                 parent[ident] = within
         self.within_cycles(parent)
 
@@ -149,6 +155,8 @@ class _Checker:
             )  # fmt: skip
 
     def uncited(self) -> None:
+        if not self.located.complete:  # an unreadable file may cite them
+            return
         for ident in self.located.sources.items:
             origin = self.located.sources.origins[ident]
             if ident not in self.cited:

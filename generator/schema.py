@@ -8,7 +8,7 @@ it is not. Cross-references between files are checked in :mod:`.references`.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -16,6 +16,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PlainSerializer,
     PlainValidator,
     WithJsonSchema,
     model_validator,
@@ -55,7 +56,7 @@ def _fail(message: str) -> PydanticCustomError:
 def id_problem(value: str) -> str | None:
     """Why ``value`` is not an id (a slug of 1 to 80 characters), or None."""
     if len(value) > 80:
-        return f"id '{value[:40]}…' is {len(value)} characters long; the limit is 80"
+        return f"'{value[:40]}…' is {len(value)} characters long; an id has at most 80"
     if not _ID.fullmatch(value):
         hint = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")[:80].strip("-")
         suggestion = f" (e.g. '{hint}')" if hint and hint != value else ""
@@ -128,6 +129,10 @@ def _moment(value: Any) -> date | datetime:
         raise _fail(
             f"datetime '{text}' has no UTC offset; add one, e.g. '{text}+00:00' or '{text}Z'"
         )
+    try:
+        moment.astimezone(UTC)  # every comparison and sort goes through UTC
+    except OverflowError:
+        raise _fail(f"'{text}' is out of range: in UTC it is before year 1 or after 9999") from None
     return moment
 
 
@@ -159,6 +164,8 @@ Id = Annotated[
 Moment = Annotated[
     date | datetime,
     PlainValidator(_moment),
+    # Without this, pydantic's union serializer warns on every dump to JSON.
+    PlainSerializer(lambda moment: moment.isoformat(), return_type=str, when_used="json"),
     WithJsonSchema({"type": "string", "description": "YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SS+HH:MM"}),
 ]
 
@@ -194,19 +201,9 @@ class SourceRef(_Model):
     published: Moment | None = None
 
 
-SourceRefs = Annotated[
-    list[Annotated[SourceRef, BeforeValidator(_source_entry)]],
-    WithJsonSchema(
-        {
-            "type": "array",
-            "items": {
-                "anyOf": [
-                    {"type": "string", "pattern": ID_PATTERN},
-                    {"$ref": "#/$defs/SourceRef"},
-                ]
-            },
-        }
-    ),
+# An entry is an id or a mapping; the schema says both (and puts SourceRef in $defs).
+SourceRefs = list[
+    Annotated[SourceRef, BeforeValidator(_source_entry, json_schema_input_type=Id | SourceRef)]
 ]
 
 

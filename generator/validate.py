@@ -23,6 +23,7 @@ Loc = tuple[str | int, ...]
 
 # Ids whose page would land on a generated one (e.g. /situation/index.md).
 RESERVED_IDS = frozenset({"index", "feed", "data", "assets", "search", "tags"})
+_SHAPES: dict[type, str] = {list: "(a list)", dict: "(a mapping)", type(None): "(empty)"}
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,15 @@ class Registry(Generic[M]):
 
     items: dict[str, M] = field(default_factory=dict)
     origins: dict[str, Origin] = field(default_factory=dict)
+    # Entries that exist but could not be read are not "unknown" when referred to
+    # (the file's own error says enough); ``missing_file`` names an absent registry.
+    unread: set[str] = field(default_factory=set)
+    unread_all: bool = False
+    missing_file: str | None = None
+
+    def knows(self, ident: str) -> bool:
+        """True if ``ident`` names an entry, or might name one that could not be read."""
+        return self.unread_all or ident in self.origins or ident in self.unread
 
 
 @dataclass
@@ -63,6 +73,7 @@ class Located:
     places: Registry[Place]
     developments: Registry[Development]
     topics: Registry[Topic]
+    complete: bool = True  # False if some file could not be read at all
 
 
 def _validate(model: type[M], doc: Document, data: Any, loc: Loc, report: Report) -> M | None:
@@ -73,13 +84,20 @@ def _validate(model: type[M], doc: Document, data: Any, loc: Loc, report: Report
         return None
 
 
-def _registry(doc: Document | None, model: type[M], what: str, report: Report) -> Registry[M]:
-    registry: Registry[M] = Registry()
+def _registry(
+    raw: RawBriefing, name: str, model: type[M], what: str, report: Report
+) -> Registry[M]:
+    registry: Registry[M] = Registry(unread_all=name in raw.unreadable)
+    doc = raw.registries.get(name)
     if doc is None:
+        if not registry.unread_all:
+            registry.missing_file = f"{name}.yaml"
         return registry
     for index, entry in enumerate(doc.data):
         origin = Origin(doc, (index,))
         raw_id = entry.get("id") if isinstance(entry, dict) else None
+        if isinstance(entry, str):  # "- sohr": an id without its fields; no cascade
+            registry.unread.add(entry)
         if isinstance(raw_id, str):
             if raw_id in registry.origins:
                 first = registry.origins[raw_id].mark("id")
@@ -96,9 +114,12 @@ def _registry(doc: Document | None, model: type[M], what: str, report: Report) -
     return registry
 
 
-def _collection(docs: list[Document], model: type[M], folder: str, report: Report) -> Registry[M]:
-    registry: Registry[M] = Registry()
-    for doc in docs:
+def _collection(
+    raw: RawBriefing, name: str, model: type[M], folder: str, report: Report
+) -> Registry[M]:
+    registry: Registry[M] = Registry(unread_all=name in raw.unreadable)
+    registry.unread = {e.split("/", 1)[1] for e in raw.unreadable if e.startswith(f"{name}/")}
+    for doc in raw.collections.get(name, []):
         registry.origins[doc.stem] = Origin(doc)
         problem = id_problem(doc.stem)
         if problem:
@@ -113,10 +134,12 @@ def _collection(docs: list[Document], model: type[M], folder: str, report: Repor
             )
             continue
         if "id" in doc.data and doc.data["id"] != doc.stem:
+            written = doc.data["id"]
+            shown = f"'{written}'" if isinstance(written, str) else _SHAPES.get(type(written))
             report.error(
                 doc.path,
                 doc.mark(("id",)),
-                f"id '{doc.data['id']}' differs from the file name '{doc.stem}'; the file "
+                f"id {shown} differs from the file name '{doc.stem}'; the file "
                 "name is the id, remove this field",
             )
             continue
@@ -129,6 +152,7 @@ def _collection(docs: list[Document], model: type[M], folder: str, report: Repor
 
 def validate(raw: RawBriefing, report: Report) -> Located:
     """Check every document against its model; cross-file checks come after."""
+
     meta = None
     meta_origin = None
     if raw.briefing is not None:
@@ -137,11 +161,10 @@ def validate(raw: RawBriefing, report: Report) -> Located:
     return Located(
         meta=meta,
         meta_origin=meta_origin,
-        sources=_registry(raw.registries.get("sources"), Source, "source", report),
-        actors=_registry(raw.registries.get("actors"), Actor, "actor", report),
-        places=_registry(raw.registries.get("places"), Place, "place", report),
-        developments=_collection(
-            raw.collections.get("developments", []), Development, "situation", report
-        ),
-        topics=_collection(raw.collections.get("background", []), Topic, "background", report),
+        sources=_registry(raw, "sources", Source, "source", report),
+        actors=_registry(raw, "actors", Actor, "actor", report),
+        places=_registry(raw, "places", Place, "place", report),
+        developments=_collection(raw, "developments", Development, "situation", report),
+        topics=_collection(raw, "background", Topic, "background", report),
+        complete=not raw.unreadable,
     )

@@ -94,7 +94,15 @@ def _syntax_problem(exc: yaml.YAMLError, text: str) -> YamlProblem:
     context_mark = getattr(exc, "context_mark", None)
     if mark is not None and 0 <= mark.index < len(text) and text[mark.index] == "\t":
         return YamlProblem(where, "YAML syntax: a tab character; YAML indents with spaces only")
-    if context and context_mark is not None and context_mark.line != mark.line:
+    if context and context_mark is not None and "end of stream" in problem:
+        # The end of the file says nothing useful; point at what was left open.
+        thing = context.removeprefix("while scanning ").removeprefix("while parsing ")
+        thing = thing.replace(" scalar", " text")
+        return YamlProblem(
+            Mark(context_mark.line + 1, context_mark.column + 1),
+            f"YAML syntax: {thing} starts here but is never closed (the file ends first)",
+        )
+    if context and context_mark is not None and context_mark.line + 1 != where.line:
         problem = (
             f"{problem} ({context} that starts at line {context_mark.line + 1}, "
             f"column {context_mark.column + 1})"

@@ -18,8 +18,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
 from conftest import CASES, load_dir, render, write_briefing
+
+from generator import Report, load
+from generator.cli import main
 from generator.loader import MAX_BYTES
 from generator.yamlread import MAX_VALUES
 
@@ -71,9 +73,9 @@ def _deep_nesting(root: Path) -> None:
 
 
 def _many_values(root: Path) -> None:
-    tags = "".join(f"  - t{n}\n" for n in range(MAX_VALUES + 1))
     path = root / "developments" / "2024-12-06-rebels-near-homs.yaml"
-    path.write_text(path.read_text(encoding="utf-8") + "tags:\n" + tags, encoding="utf-8")
+    tags = "tags: [" + "t," * MAX_VALUES + "t]\n"  # 400 kB: under the size limit
+    path.write_text(path.read_text(encoding="utf-8") + tags, encoding="utf-8")
 
 
 GENERATED: dict[str, Callable[[Path], None]] = {
@@ -131,3 +133,29 @@ def test_case(name: str, tmp_path: Path) -> None:
     assert actual == expected
     # A briefing comes back exactly when there is no error.
     assert (briefing is None) == bool(report.errors)
+
+
+def test_a_dozen_mistakes_give_a_dozen_errors_in_one_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = build_case("dozen-mistakes", tmp_path / "briefings")
+    briefing, report = load_dir(root)
+    assert briefing is None
+    errors = report.errors
+    assert len(errors) == 12
+    assert report.warnings == []
+    # Sorted by file, then line and column, numerically.
+    keys = [(e.path, e.mark.line, e.mark.column) for e in errors]
+    assert keys == sorted(keys)
+    assert len({e.path for e in errors}) == 6
+    # The CLI prints the same twelve, in the same order, then a count.
+    monkeypatch.chdir(tmp_path)
+    assert main(["validate"]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    as_run_here = Report()
+    load(root, as_run_here, base=tmp_path)
+    assert err.splitlines() == [str(e) for e in as_run_here.sorted()] + [
+        "12 error(s), 0 warning(s)"
+    ]
+    assert err.splitlines()[0].startswith("briefings/background/hts.yaml:3:1: error: ")

@@ -1,0 +1,59 @@
+"""The example briefing in briefings/: loads cleanly, and its model is pinned.
+
+The golden (tests/test_example_briefing/test_example_model.yml) is the whole
+validated model as plain data. After a deliberate change to the briefing or
+the schema, run ``pytest --force-regen`` and read the diff before committing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import EXAMPLE, PROJECT, render
+
+from generator import Report, load
+from generator.cli import main
+
+# Dumping the model must not even warn (pydantic serializer warnings were a bug).
+pytestmark = pytest.mark.filterwarnings("error")
+
+
+def test_example_loads_without_errors_or_warnings() -> None:
+    report = Report()
+    briefing = load(EXAMPLE, report, base=PROJECT)
+    assert render(report) == ""
+    assert briefing is not None
+
+
+def test_example_model(data_regression: Any) -> None:
+    briefing = load(EXAMPLE, Report(), base=PROJECT)
+    assert briefing is not None
+    data_regression.check(briefing.to_data())
+
+
+def test_validate_strict_on_the_example(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(PROJECT)
+    assert main(["validate", "--strict", "briefings"]) == 0
+    out, err = capsys.readouterr()
+    assert err == ""
+    assert out.startswith("briefings: ok (")
+
+
+def test_every_development_is_dated_by_its_file_name() -> None:
+    briefing = load(EXAMPLE, Report(), base=PROJECT)
+    assert briefing is not None
+    for ident, development in briefing.developments.items():
+        assert ident.startswith(development.date.isoformat()[:10]), ident
+
+
+def test_example_files_are_the_ones_loaded() -> None:
+    briefing = load(EXAMPLE, Report(), base=PROJECT)
+    assert briefing is not None
+    stems = lambda folder: sorted(p.stem for p in (EXAMPLE / folder).glob("*.yaml"))  # noqa: E731
+    assert sorted(briefing.developments) == stems("developments")
+    assert sorted(briefing.topics) == stems("background")
+    assert Path(EXAMPLE / "briefing.yaml").is_file()

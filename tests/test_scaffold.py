@@ -1,0 +1,122 @@
+"""generator.scaffold: `briefing new` writes a skeleton and never overwrites."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+from conftest import load_dir, render
+
+from generator.scaffold import ScaffoldError, new_development, new_topic, slugify
+
+DAY = date(2024, 12, 6)
+
+
+@pytest.mark.parametrize(
+    ("title", "slug"),
+    [
+        ("Rebels take Homs", "rebels-take-homs"),
+        ("  Rebels -- take   Homs!  ", "rebels-take-homs"),
+        ("Ça va: Hama, Ḥimṣ & Dar'a", "ca-va-hama-hims-dar-a"),
+        ("M5 highway (north)", "m5-highway-north"),
+        ("حلب", ""),
+        ("", ""),
+    ],
+)
+def test_slugify(title: str, slug: str) -> None:
+    assert slugify(title) == slug
+
+
+def test_slugify_cuts_at_a_word_without_a_trailing_hyphen() -> None:
+    assert slugify("aaaa bbbb", limit=5) == "aaaa"
+    assert len(slugify("word " * 40)) <= 80
+
+
+def test_new_development(tmp_path: Path) -> None:
+    path, todo = new_development(tmp_path, "Rebels take Homs", DAY)
+    assert path == tmp_path / "developments" / "2024-12-06-rebels-take-homs.yaml"
+    assert todo == ["summary", "key_points (text and sources)", "sources", "places", "actors"]
+    text = path.read_text(encoding="utf-8")
+    assert 'title: "Rebels take Homs"\ndate: 2024-12-06\n' in text
+
+
+def test_long_title_keeps_the_id_within_80_characters(tmp_path: Path) -> None:
+    path, _ = new_development(tmp_path, "A very long title " * 10, DAY)
+    assert len(path.stem) <= 80
+    assert path.stem.startswith("2024-12-06-a-very-long-title-")
+    assert not path.stem.endswith("-")
+
+
+def test_never_overwrites(tmp_path: Path) -> None:
+    path, _ = new_development(tmp_path, "Rebels take Homs", DAY)
+    path.write_text("mine\n", encoding="utf-8")
+    with pytest.raises(ScaffoldError) as caught:
+        new_development(tmp_path, "Rebels take Homs", DAY)
+    assert str(caught.value) == f"{path.as_posix()} already exists; nothing was written"
+    assert path.read_text(encoding="utf-8") == "mine\n"
+
+
+def test_title_without_latin_letters_needs_an_id(tmp_path: Path) -> None:
+    with pytest.raises(ScaffoldError) as caught:
+        new_topic(tmp_path, "حلب")
+    assert str(caught.value) == (
+        "cannot make an id from this title (no Latin letters or digits); give --id"
+    )
+    path, _ = new_topic(tmp_path, "حلب", "aleppo")
+    assert path == tmp_path / "background" / "aleppo.yaml"
+
+
+def test_given_id_is_checked(tmp_path: Path) -> None:
+    with pytest.raises(ScaffoldError) as caught:
+        new_development(tmp_path, "Title", DAY, "Bad_Id")
+    assert str(caught.value) == (
+        "'Bad_Id' is not a valid id: use lowercase letters, digits and single hyphens "
+        "(e.g. 'bad-id')"
+    )
+    assert not (tmp_path / "developments").exists() or not any(
+        (tmp_path / "developments").iterdir()
+    )
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        'Rebels: "near" #Homs? no',
+        "yes",
+        "2024-12-06",
+        "- [a] {b}: & *c !d |e >f %g @h `i`",
+        "Line\nbreaks\tand  spaces",
+        "Ḥimṣ حمص",
+        "'single' \\ back\\slash",
+    ],
+)
+def test_skeleton_reads_back_with_the_exact_title(
+    make_briefing: Callable[..., Path], title: str
+) -> None:
+    root = make_briefing()
+    path, _ = new_development(root, title, DAY, "2024-12-06-new")
+    briefing, report = load_dir(root)
+    stem = "developments/2024-12-06-new.yaml"
+    # Only what the writer must fill in is an error: the sources.
+    assert render(report) == (
+        f"{stem}:11:14: error: sources: needs at least 1 entry\n"
+        f"{stem}:12:10: error: sources: needs at least 1 entry\n"
+    )
+    filled = path.read_text(encoding="utf-8").replace("sources: []", "sources: [sohr]")
+    path.write_text(filled, encoding="utf-8")
+    briefing, report = load_dir(root)
+    assert render(report) == ""
+    assert briefing is not None
+    assert briefing.developments["2024-12-06-new"].title == " ".join(title.split())
+
+
+def test_topic_skeleton_loads(make_briefing: Callable[..., Path]) -> None:
+    root = make_briefing()
+    path, todo = new_topic(root, "The M5 highway")
+    assert path == root / "background" / "the-m5-highway.yaml"
+    assert todo == ["summary", "body", "actors", "places", "sources"]
+    briefing, report = load_dir(root)
+    assert render(report) == ""
+    assert briefing is not None and briefing.topics["the-m5-highway"].title == "The M5 highway"
