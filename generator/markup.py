@@ -16,6 +16,7 @@ Nothing here evaluates text as a template: Jinja only ever sees it as data.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from functools import lru_cache
 from urllib.parse import urlsplit
 
@@ -69,13 +70,17 @@ def _entities(text: str) -> str:
 class _InertRenderer(RendererHTML):
     """HTML whose text holds no character a later Markdown pass could act on."""
 
-    def text(self, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+    def text(self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
         return _entities(tokens[idx].content)
 
-    def code_inline(self, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+    def code_inline(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
         return f"<code>{_entities(tokens[idx].content)}</code>"
 
-    def code_block(self, tokens: list[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+    def code_block(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
         content = _entities(tokens[idx].content).replace("\n", "&#10;")
         return f"<pre><code>{content}</code></pre>\n"
 

@@ -25,8 +25,9 @@ from .markup import excerpt, inline_html, plain, prose_html
 __all__ = ["human_date", "make_environment"]
 
 _MONTHS = (
-    "January February March April May June July August September October November December"
-).split()
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
 
 
 def human_date(moment: date | datetime) -> str:

@@ -108,6 +108,14 @@ def _registry(
                 )
                 continue
             registry.origins[raw_id] = origin
+            if raw_id in RESERVED_IDS:
+                report.error(
+                    doc.path,
+                    origin.mark("id"),
+                    f"'{raw_id}' is reserved: /{name}/{raw_id}/ would replace a generated "
+                    "page; choose another id",
+                )
+                continue
         item = _validate(model, doc, entry, (index,), report)
         if item is not None:
             registry.items[str(getattr(item, "id"))] = item  # noqa: B009
