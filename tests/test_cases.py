@@ -18,8 +18,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import CASES, load_dir, render, write_briefing
 
+from conftest import CASES, load_dir, render, write_briefing
 from generator import Report, load
 from generator.cli import main
 from generator.loader import MAX_BYTES

@@ -10,8 +10,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL, PROJECT
 
+from conftest import MINIMAL, PROJECT
 from generator.cli import main
 from generator.jsonschema import SCHEMAS
 

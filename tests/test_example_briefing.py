@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import EXAMPLE, PROJECT, render
 
+from conftest import EXAMPLE, PROJECT, render
 from generator import Report, load
 from generator.cli import main
 

@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import EXAMPLE
 
+from conftest import EXAMPLE
 from generator.jsonschema import SCHEMAS, schema_documents, write_schemas
 from generator.schema import ID_PATTERN, Development, Source
 

@@ -6,8 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import MINIMAL, render
 
+from conftest import MINIMAL, render
 from generator.diagnostics import Mark, Report
 from generator.loader import MAX_BYTES, Document, display_path, load_briefing_dir
 

@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import MINIMAL, write_briefing
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import MINIMAL, write_briefing
 from generator import Briefing, Report, load
 from generator.diagnostics import Severity
 from generator.yamlread import YamlProblem, parse_yaml

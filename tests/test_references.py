@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
 from conftest import MINIMAL, load_dir, render
 
 DEV = "developments/2024-12-06-rebels-near-homs.yaml"

@@ -7,8 +7,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import load_dir, render
 
+from conftest import load_dir, render
 from generator.scaffold import ScaffoldError, new_development, new_topic, slugify
 
 DAY = date(2024, 12, 6)

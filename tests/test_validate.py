@@ -7,9 +7,9 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from conftest import load_dir, render
 from pydantic import ValidationError
 
+from conftest import load_dir, render
 from generator.diagnostics import Report
 from generator.loader import load_briefing_dir
 from generator.schema import (

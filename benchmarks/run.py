@@ -1,0 +1,211 @@
+"""Benchmarks: print a table and write benchmarks/RESULTS.md.
+
+    python benchmarks/run.py [--quick]
+
+Measures, on synthetic briefings (benchmarks/synth.py):
+- load + validate + render throughput (developments/s) at N = 1,000 and 10,000;
+- whole `mkdocs build` at N = 100, 1,000 and 5,000 beside a plain MkDocs build of
+  the same rendered Markdown (`briefing render` output), as a ratio from one run;
+- peak memory of the build at N = 10,000; size of the search index; bytes of
+  /, /situation/ and a development page;
+- with `mkdocs serve` running at N = 1,000: seconds from saving one YAML file
+  to the new page being served.
+`--quick` uses smaller N for a smoke run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import resource
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+from synth import write_briefing  # noqa: E402
+
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "0"}
+
+
+def _mkdocs_yml(folder: Path, briefings: Path | None, docs: Path) -> Path:
+    """Our mkdocs.yml, pointed at ``briefings`` (or, for the plain build, without the plugin)."""
+    text = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    text = text.replace("docs_dir: docs", f"docs_dir: {docs}\nsite_dir: {folder / 'site'}")
+    text = text.replace("custom_dir: templates/theme", f"custom_dir: {ROOT / 'templates/theme'}")
+    if briefings is None:
+        text = re.sub(r"  - briefings:\n(?:      .*\n)+", "", text)
+    else:
+        text = text.replace("briefings_dir: briefings", f"briefings_dir: {briefings}")
+        text = text.replace("templates_dir: templates", f"templates_dir: {ROOT / 'templates'}")
+    path = folder / "mkdocs.yml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _timed(cmd: list[str], cwd: Path) -> tuple[float, int]:
+    """Wall seconds and peak RSS (KiB) of one child process."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    start = time.perf_counter()
+    subprocess.run(cmd, cwd=cwd, env=ENV, check=True, capture_output=True)
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return seconds, max(peak, before)
+
+
+def _peak_of(cmd: list[str], cwd: Path) -> tuple[float, int]:
+    """Run under /usr/bin/time-like accounting in a fresh interpreter to isolate its peak."""
+    probe = (
+        "import resource,subprocess,sys,time;t=time.perf_counter();"
+        "subprocess.run(sys.argv[1:],check=True,capture_output=True);"
+        "print(time.perf_counter()-t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe, *cmd], cwd=cwd, env=ENV, check=True, capture_output=True,
+        text=True,
+    ).stdout.split()
+    return float(out[0]), int(out[1])
+
+
+def throughput(n: int, work: Path) -> float:
+    from generator.diagnostics import Report
+    from generator.pipeline import load
+    from generator.render import render_site
+
+    folder = work / f"tp-{n}"
+    write_briefing(folder, n)
+    start = time.perf_counter()
+    report = Report()
+    briefing = load(folder, report)
+    assert briefing is not None, report.sorted()[:5]
+    render_site(briefing, ROOT / "templates", report)
+    return n / (time.perf_counter() - start)
+
+
+def build_pair(n: int, work: Path) -> dict[str, float]:
+    folder = work / f"build-{n}"
+    briefings = write_briefing(folder / "briefings", n)
+    ours = folder / "ours"
+    ours.mkdir()
+    (ours / "docs").mkdir()
+    config = _mkdocs_yml(ours, briefings, ours / "docs")
+    ours_s, ours_kib = _peak_of([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config)], ours)
+    plain = folder / "plain"
+    plain.mkdir()
+    subprocess.run(
+        [sys.executable, "-m", "generator", "render", "--dir", str(briefings), "--templates",
+         str(ROOT / "templates"), "--out", str(plain / "docs")],
+        env=ENV, check=True, capture_output=True,
+    )  # fmt: skip
+    config = _mkdocs_yml(plain, None, plain / "docs")
+    plain_s, _ = _peak_of([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config)], plain)
+    site = ours / "site"
+    dev = next((site / "situation").glob("*/index.html"))
+    result = {
+        "n": n, "ours_s": ours_s, "plain_s": plain_s, "ratio": ours_s / plain_s,
+        "per_dev_ms": 1000 * ours_s / n, "peak_mib": ours_kib / 1024,
+        "search_kib": (site / "search" / "search_index.json").stat().st_size / 1024,
+        "home_kib": (site / "index.html").stat().st_size / 1024,
+        "timeline_kib": (site / "situation" / "index.html").stat().st_size / 1024,
+        "dev_kib": dev.stat().st_size / 1024,
+    }  # fmt: skip
+    shutil.rmtree(folder)
+    return result
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _get(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return str(response.read().decode("utf-8"))
+    except OSError:
+        return ""
+
+
+def serve_latency(n: int, work: Path, extra: list[str]) -> float:
+    folder = work / f"serve-{n}"
+    briefings = write_briefing(folder / "briefings", n)
+    (folder / "docs").mkdir()
+    config = _mkdocs_yml(folder, briefings, folder / "docs")
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "-f", str(config), "-a", f"127.0.0.1:{port}",
+         "--no-livereload", *extra],
+        cwd=folder, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        target = sorted((briefings / "developments").glob("*.yaml"))[n // 2]
+        url = f"http://127.0.0.1:{port}/situation/{target.stem}/"
+        deadline = time.monotonic() + 600
+        while "Synthetic" not in _get(f"http://127.0.0.1:{port}/") and time.monotonic() < deadline:
+            time.sleep(0.2)
+        text = target.read_text(encoding="utf-8")
+        marker = f"Edited at {time.time_ns()}"
+        start = time.perf_counter()
+        target.write_text(re.sub(r"^title: .*$", f'title: "{marker}"', text, count=1, flags=re.M))
+        while marker not in _get(url) and time.perf_counter() - start < 600:
+            time.sleep(0.05)
+        return time.perf_counter() - start
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="small N, for a smoke run")
+    args = parser.parse_args()
+    sizes_tp = (200, 1000) if args.quick else (1000, 10_000)
+    sizes_build = (50, 200) if args.quick else (100, 1000, 5000)
+    big = 1000 if args.quick else 10_000
+    serve_n = 200 if args.quick else 1000
+    lines: list[str] = []
+
+    def say(line: str = "") -> None:
+        print(line, flush=True)
+        lines.append(line)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        say("## Load + validate + render (core, in process)\n")
+        say("| N | developments/s |\n| ---: | ---: |")
+        for n in sizes_tp:
+            say(f"| {n:,} | {throughput(n, work):,.0f} |")
+        say("\n## Whole build: ours against a plain MkDocs build of the same Markdown\n")
+        say("| N | ours (s) | plain (s) | ratio | ms per development | peak MiB | search index KiB"
+            " | / KiB | /situation/ KiB | development KiB |")  # fmt: skip
+        say("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+        rows = [build_pair(n, work) for n in sizes_build]
+        for r in rows:
+            say(f"| {r['n']:,} | {r['ours_s']:.1f} | {r['plain_s']:.1f} | {r['ratio']:.2f} | "
+                f"{r['per_dev_ms']:.1f} | {r['peak_mib']:.0f} | {r['search_kib']:,.0f} | "
+                f"{r['home_kib']:.0f} | {r['timeline_kib']:,.0f} | {r['dev_kib']:.0f} |")  # fmt: skip
+        linear = rows[-1]["per_dev_ms"] / rows[-2]["per_dev_ms"]
+        say(f"\nTime per development, N={rows[-1]['n']:,} against N={rows[-2]['n']:,}: "
+            f"{linear:.2f}x (target ≤ 1.30)")  # fmt: skip
+        say(f"\n## Peak memory at N = {big:,}\n")
+        big_row = build_pair(big, work)
+        say(f"Build {big_row['ours_s']:.0f} s, peak {big_row['peak_mib']:.0f} MiB (target < 2048 MiB)")
+        say(f"\n## Edit loop at N = {serve_n:,} (`mkdocs serve`)\n")
+        say(f"Save → new page served: {serve_latency(serve_n, work, []):.2f} s (target ≤ 1 s)")
+    if not args.quick:
+        header = "# Benchmark results\n\nWritten by `make bench` (benchmarks/run.py).\n\n"
+        (HERE / "RESULTS.md").write_text(header + "\n".join(lines) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
