@@ -67,7 +67,9 @@ def _render(args: argparse.Namespace) -> int:
     from .render import render_to_folder
 
     report = Report()
-    written = render_to_folder(Path(args.dir), Path(args.templates), Path(args.out), report)
+    written = render_to_folder(
+        Path(args.dir), Path(args.templates), Path(args.out), report, site_url=args.site_url
+    )
     code = _print_report(report, args.strict)
     if written is not None and code == 0:
         print(f"wrote {written} pages to {args.out}")
@@ -111,6 +113,9 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--dir", default="briefings", help="briefing folder")
     render.add_argument("--templates", default="templates", help="templates folder")
     render.add_argument("--strict", action="store_true", help="warnings count as errors")
+    render.add_argument(
+        "--site-url", default="", help="the published address, for absolute links in feed and data"
+    )
     render.set_defaults(func=_render)
     return parser
 

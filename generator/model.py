@@ -37,9 +37,11 @@ class Briefing:
     topics: dict[str, Topic] = field(default_factory=dict)
 
     def developments_newest_first(self) -> list[tuple[str, Development]]:
+        # By the calendar day as written first, so that the timeline's day groups
+        # stay in order when offsets differ; then by the moment, then by id.
         return sorted(
             self.developments.items(),
-            key=lambda item: (moment_key(item[1].date), item[0]),
+            key=lambda item: (day_of(item[1].date), moment_key(item[1].date), item[0]),
             reverse=True,
         )
 

@@ -20,7 +20,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
-from .diagnostics import Report, Severity
+from .diagnostics import Mark, Report, Severity
+from .loader import display_path
 from .pipeline import load
 from .render import ASSETS, render_site
 
@@ -60,22 +61,27 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         for name in REQUIRED_EXTENSIONS:
             if name not in config.markdown_extensions:
                 config.markdown_extensions.append(name)
-        for css in ASSETS:
-            if css not in config.extra_css:
-                config.extra_css.append(css)
+        for asset in ASSETS:
+            if asset.endswith(".css") and asset not in config.extra_css:
+                config.extra_css.append(asset)
         return config
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
         report = Report()
         briefing = load(self.briefings, report, base=self.root)
-        pages = (
-            render_site(briefing, self.templates, report, config.site_url or "") if briefing else {}
-        )
+        pages: dict[str, str] = {}
+        if briefing is not None:
+            pages = render_site(briefing, self.templates, report, config.site_url or "", self.root)
+            self._check_docs_dir(config, pages, report)
         for item in report.sorted():
             (log.error if item.severity is Severity.ERROR else log.warning)(str(item))
-        if not report.errors:
+        strict_stop = bool(config.strict and report.warnings and not self.serving)
+        if not report.errors and not strict_stop:
             self.pages = self.last_good = pages
             return
+        if not report.errors:  # --strict: refuse now, before MkDocs cleans site/
+            count = len(report.warnings)
+            raise PluginError(f"{count} warning(s) in the briefing under --strict; not built")
         count = len(report.errors)
         if self.serving and self.last_good is not None:
             log.error(f"{count} error(s) in the briefing: still serving the last good version")
@@ -83,12 +89,15 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
             return
         raise PluginError(f"{count} error(s) in the briefing; the site was not built")
 
+    def _check_docs_dir(self, config: MkDocsConfig, pages: dict[str, str], report: Report) -> None:
+        """Refuse, before MkDocs cleans site/, a docs_dir file that would replace a page."""
+        docs = Path(config.docs_dir)
+        for path in sorted(pages):
+            if (docs / path).exists():
+                shown = display_path(docs / path, self.root)
+                report.error(shown, Mark(), "this file would replace a generated page; rename it")
+
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
-        clashes = [path for path in self.pages if files.get_file_from_path(path) is not None]
-        if clashes:
-            raise PluginError(
-                "these files in docs_dir would replace generated pages: " + ", ".join(clashes)
-            )
         for path, content in self.pages.items():
             files.append(File.generated(config, path, content=content))
         return files

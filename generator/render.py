@@ -23,11 +23,15 @@ from .model import Briefing
 from .pipeline import load
 from .schema import Likelihood
 from .templating import make_environment
-from .views import PAGES, DevView, Index, Urls
+from .views import PAGES, DevView, Index, MapView, Urls
 
 __all__ = ["ASSETS", "render_site", "render_to_folder"]
 
-ASSETS = {"assets/briefing/briefing.css": "assets/briefing.css"}  # tree path: template path
+# Static files copied into the tree: {tree path: path under templates/}.
+ASSETS = {
+    "assets/briefing/briefing.css": "assets/briefing.css",
+    "assets/briefing/iframe-worker-shim.js": "assets/vendor/iframe-worker-shim.js",
+}
 LATEST = 6
 RELIABILITY = {
     "A": "completely reliable",
@@ -54,8 +58,11 @@ LIKELIHOOD: tuple[Likelihood, ...] = (
 class _Pages:
     """Renders each page kind with its template; collects template errors."""
 
-    def __init__(self, briefing: Briefing, templates: Path, report: Report, site_url: str) -> None:
+    def __init__(
+        self, briefing: Briefing, templates: Path, report: Report, site_url: str, base: Path
+    ) -> None:
         self.briefing = briefing
+        self.base = base
         self.env = make_environment(templates)
         self.env.globals.update(
             RELIABILITY=RELIABILITY, CREDIBILITY=CREDIBILITY, LIKELIHOOD=LIKELIHOOD
@@ -80,7 +87,7 @@ class _Pages:
             )
         except jinja2.TemplateSyntaxError as exc:
             where = Path(exc.filename) if exc.filename else self.templates / template
-            self._error(display_path(where, Path.cwd()), Mark(exc.lineno or 1), exc.message or "")
+            self._error(display_path(where, self.base), Mark(exc.lineno or 1), exc.message or "")
         except (jinja2.TemplateError, TypeError, ValueError, KeyError, AttributeError) as exc:
             self._error(*self._where(exc, template), f"{exc} (first while rendering {path})")
 
@@ -98,12 +105,13 @@ class _Pages:
             filename = frame.f_code.co_filename
             if filename.endswith(".j2"):
                 name, line = filename, lineno
-        return display_path(Path(name), Path.cwd()), Mark(line)
+        return display_path(Path(name), self.base), Mark(line)
 
     def all(self) -> dict[str, str]:
         b, index = self.briefing, self.index
         views = {i: DevView.build(i, d, b) for i, d in index.newest}
-        self.page("home", "overview.md.j2", latest=[views[i] for i, _ in index.newest[:LATEST]])
+        latest = [views[i] for i, _ in index.newest[:LATEST]]
+        self.page("home", "overview.md.j2", latest=latest, map=MapView.build(b))
         self.page("situation", "timeline.md.j2", days=index.by_day(index.newest), views=views)
         for ident, view in views.items():
             self.page("development", "development.md.j2", ident, view=view)
@@ -135,7 +143,7 @@ class _Pages:
             try:
                 self.out[tree_path] = (self.templates / template_path).read_text(encoding="utf-8")
             except OSError as exc:
-                shown = display_path(self.templates / template_path, Path.cwd())
+                shown = display_path(self.templates / template_path, self.base)
                 self.report.error(shown, Mark(), f"cannot read: {exc.strerror or exc}")
         return self.out
 
@@ -145,10 +153,17 @@ def _by_name(item: tuple[str, Any]) -> tuple[str, str]:
 
 
 def render_site(
-    briefing: Briefing, templates: Path, report: Report, site_url: str = ""
+    briefing: Briefing,
+    templates: Path,
+    report: Report,
+    site_url: str = "",
+    base: Path | None = None,
 ) -> dict[str, str]:
-    """Every page of the site as ``{tree path: Markdown}``; errors go to ``report``."""
-    return _Pages(briefing, templates, report, site_url).all()
+    """Every page of the site as ``{tree path: Markdown}``; errors go to ``report``.
+
+    ``base`` is the folder paths in messages are relative to (default: working directory).
+    """
+    return _Pages(briefing, templates, report, site_url, base or Path.cwd()).all()
 
 
 MANIFEST = ".briefing-render.json"
@@ -160,6 +175,7 @@ def render_to_folder(
     out: Path,
     report: Report,
     load_fn: Callable[[Path, Report], Briefing | None] = load,
+    site_url: str = "",
 ) -> int | None:
     """Load, validate, render and write the tree to ``out``. Returns the page count.
 
@@ -169,7 +185,7 @@ def render_to_folder(
     briefing = load_fn(briefings, report)
     if briefing is None:
         return None
-    pages = render_site(briefing, templates, report)
+    pages = render_site(briefing, templates, report, site_url)
     if report.errors:
         return None
     manifest = out / MANIFEST

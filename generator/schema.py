@@ -76,11 +76,23 @@ def check_id(value: Any) -> str:
     return value
 
 
+# C0 controls other than tab and line breaks, DEL, C1 controls, and noncharacters:
+# invisible, meaningless in text, and able to break the formats text lands in
+# (YAML front matter, XML feeds).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]")
+
+
 def _text(value: Any) -> str:
     if not isinstance(value, str):
         raise _fail(f"expected text, found {_kind(value)}")
     if not value.strip():
         raise _fail("must not be empty")
+    bad = _CONTROL.search(value)
+    if bad:
+        raise _fail(
+            f"contains the invisible control character U+{ord(bad.group()):04X} "
+            f"(character {bad.start() + 1}); remove it"
+        )
     return value
 
 

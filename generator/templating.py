@@ -89,7 +89,12 @@ def _front_title(text: str) -> Markup:
     (MkDocs passes titles through unescaped), so it is HTML-escaped here, once, and
     quoted as a YAML double-quoted scalar (a JSON string is one)."""
     flat = " ".join(re.sub(r"[\x85\u2028\u2029]", " ", text).split())
-    return Markup(json.dumps(html.escape(flat, quote=True), ensure_ascii=False))
+    quoted = json.dumps(html.escape(flat, quote=True), ensure_ascii=False)
+    # JSON leaves DEL, C1 controls and noncharacters raw; YAML refuses them raw.
+    quoted = re.sub(
+        r"[\x7f-\x9f\ufdd0-\ufdef\ufffe\uffff]", lambda m: f"\\u{ord(m.group()):04x}", quoted
+    )
+    return Markup(quoted)
 
 
 _SLUG = re.compile(r"^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$")

@@ -131,6 +131,7 @@ def expected_tree(ids: Mapping[str, list[str]]) -> set[str]:
         "sources/index.md",
         "about.md",
         "assets/briefing/briefing.css",
+        "assets/briefing/iframe-worker-shim.js",
         *EXPORTS,
     }
     paths |= {f"situation/{i}.md" for i in ids["developments"]}

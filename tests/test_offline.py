@@ -86,16 +86,6 @@ def test_static_links_are_files(offline: Path) -> None:
     assert problems == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason=(
-        "BUG: templates/development.md.j2 writes the permalink as raw HTML "
-        "<a href='./'> when site_url is unset; MkDocs does not rewrite raw HTML, so in "
-        "the offline copy (no directory URLs) it opens the folder situation/, not the "
-        "page situation/<id>.html"
-    ),
-)
 def test_permalink_works_offline(offline: Path, project: Path) -> None:
     for ident in read_briefing(project / "briefings").developments:
         page = offline / "situation" / f"{ident}.html"
@@ -137,17 +127,6 @@ def test_search_index_is_embedded_as_a_script(offline: Path, project: Path) -> N
     assert all(not loc or loc.endswith(".html") for loc in located)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason=(
-        "BUG: the offline copy's search needs the network. Material's offline plugin adds "
-        "<script src='https://unpkg.com/iframe-worker/shim'> to every page (a Web Worker "
-        "cannot start from file:// without it); with no network the search box stays at "
-        "'Initializing search'. Fix: vendor iframe-worker's shim and list it under "
-        "extra.polyfills in mkdocs.yml (the plugin then adds no unpkg URL)."
-    ),
-)
 def test_search_works_from_disk_without_network(offline: Path, tmp_path: Path) -> None:
     """Open index.html?q=Rastan via file:// with no network: search results must appear.
 

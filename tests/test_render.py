@@ -328,11 +328,6 @@ def small_briefing(root: Path, extra: Mapping[str, Any] | None = None) -> Path:
     return write_yaml_tree(root, files)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: timeline sorts by UTC but groups by the day as written, so developments "
-    "with different UTC offsets repeat a day heading and put days out of order",
-)
 def test_timeline_days_unique_and_newest_first_with_mixed_offsets(tmp_path: Path) -> None:
     pages = render_folder(small_briefing(tmp_path / "b", _MIXED_OFFSETS))
     page = pages["situation/index.md"]
@@ -458,12 +453,6 @@ def test_front_matter_titles_decode_to_the_typed_title(hostile_pages: Pages) -> 
     assert decoded(meta["title"]) == hostile_text(PLAIN_FIELDS["topic.title"])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: front_title leaves characters YAML refuses (DEL, C1 controls, U+FFFE) "
-    "unescaped; MkDocs then fails to read the front matter and renders it as Markdown, "
-    "so a title's [x](javascript:…) becomes a live link",
-)
 @pytest.mark.parametrize("char", ["\x7f", "\x80", "\ufffe"])
 def test_title_with_a_character_yaml_refuses_keeps_front_matter_valid(
     tmp_path: Path, char: str
@@ -515,11 +504,6 @@ def test_data_exports_keep_the_typed_text(hostile_tree: Pages) -> None:
     assert {f["properties"]["development"] for f in events["features"]} == {"2031-01-01-first"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a title holding a control character (accepted by validation) is written "
-    "raw into feed.xml, which is then not well-formed XML",
-)
 def test_feed_stays_well_formed_with_a_control_character(tmp_path: Path) -> None:
     dev = {
         "developments/2031-03-02-odd.yaml": {

@@ -177,10 +177,6 @@ def test_feed_is_well_formed(example_site: tuple[str, Path]) -> None:
     json.loads((site / "data" / "events.geojson").read_text(encoding="utf-8"))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="MISSING: the contract promises a map on the overview (/); there is none",
-)
 def test_overview_has_a_map(example_scans: dict[str, Scan]) -> None:
     overview = example_scans["index.html"]
     assert any(
@@ -242,11 +238,6 @@ def test_hostile_search_index_holds_no_markup(hostile_site: Path) -> None:
             assert "<script" not in lowered and "<img" not in lowered, (doc["location"], key)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a DEL (\\x7f) in a title breaks the page's front matter; MkDocs renders "
-    "it as Markdown and the title's [x](javascript:…) becomes a live link (XSS)",
-)
 def test_title_with_a_control_character_cannot_inject_a_link(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
     path = project / BROKEN_DEV
@@ -364,11 +355,6 @@ def test_template_error_names_the_template_line(tmp_path: Path, line: str, kind:
     assert not (tmp_path / "site").exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: template errors show paths relative to the working directory, not the "
-    "project (YAML errors do): `mkdocs build -f proj/mkdocs.yml` prints proj/templates/…",
-)
 def test_template_error_path_is_relative_to_the_project(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "proj")
     template = project / "templates" / "timeline.md.j2"
@@ -378,11 +364,6 @@ def test_template_error_path_is_relative_to_the_project(tmp_path: Path) -> None:
     assert re.search(r"(?m)^ERROR\s+-\s+templates/timeline\.md\.j2:1:\d+: error: ", result.stdout)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a docs/ file clashing with a generated page is refused in on_files, after "
-    "MkDocs has cleaned site/, so that failed build leaves an empty site/",
-)
 def test_clash_with_docs_fails_without_touching_site(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
     site = tmp_path / "site"
@@ -394,11 +375,6 @@ def test_clash_with_docs_fails_without_touching_site(tmp_path: Path) -> None:
     assert snapshot(site) == before
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: under --strict a briefing warning fails the build only at the end, after "
-    "MkDocs has cleaned and rewritten site/ (the plugin could refuse in on_pre_build)",
-)
 def test_strict_warning_fails_without_touching_site(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
     site = tmp_path / "site"

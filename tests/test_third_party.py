@@ -236,15 +236,6 @@ def test_browser_contacts_only_the_site(site: Path, project: Path, tmp_path: Pat
     assert elsewhere == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason=(
-        "BUG: the offline copy (make offline) loads https://unpkg.com/iframe-worker/shim on "
-        "every page: Material's offline plugin adds it to extra.polyfills unless one of "
-        "them already names iframe-worker. The README promises no other host is contacted."
-    ),
-)
 def test_offline_copy_fetches_nothing_from_other_hosts(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
