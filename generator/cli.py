@@ -63,12 +63,29 @@ def _schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _site_url_from(config: Path) -> str:
+    """``site_url`` from an mkdocs.yml, read as plain YAML (its ``!ENV`` tags ignored)."""
+    import yaml
+
+    class _Loader(yaml.CSafeLoader):
+        pass
+
+    _Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
+    try:
+        data = yaml.load(config.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506
+    except (OSError, yaml.YAMLError):
+        return ""
+    value = data.get("site_url") if isinstance(data, dict) else None
+    return value if isinstance(value, str) else ""
+
+
 def _render(args: argparse.Namespace) -> int:
     from .render import render_to_folder
 
     report = Report()
+    site_url = args.site_url if args.site_url is not None else _site_url_from(Path(args.config))
     written = render_to_folder(
-        Path(args.dir), Path(args.templates), Path(args.out), report, site_url=args.site_url
+        Path(args.dir), Path(args.templates), Path(args.out), report, site_url=site_url
     )
     code = _print_report(report, args.strict)
     if written is not None and code == 0:
@@ -114,8 +131,11 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--templates", default="templates", help="templates folder")
     render.add_argument("--strict", action="store_true", help="warnings count as errors")
     render.add_argument(
-        "--site-url", default="", help="the published address, for absolute links in feed and data"
+        "--site-url",
+        help="the published address, for absolute links in feed and data "
+        "(default: site_url of --config)",
     )
+    render.add_argument("--config", default="mkdocs.yml", help="where to read site_url from")
     render.set_defaults(func=_render)
     return parser
 

@@ -21,11 +21,9 @@ mkdocs-material 9.8.2), when this was written:
   use ``modern``) and ``assets/javascripts/LICENSE``, and no source maps
   (``*.map``); its links are written ``./x/`` rather than ``x/``.
 * No ``sitemap.xml.gz`` (``sitemap.xml`` is written).
-* ``site_url`` does not reach the feed and the exports: ``briefing render`` has
-  no way to take it, so they keep relative links under Zensical although
-  MkDocs makes them absolute (xfail test below).
-* ``validation:``: contrary to the README ("Zensical ignores MkDocs'
-  ``validation:`` settings"), Zensical 0.0.73 reports broken links and
+* ``site_url`` reaches the feed and the exports because ``briefing render``
+  reads it from mkdocs.yml (test below).
+* ``validation:``: Zensical 0.0.73 reports broken links and
   anchors itself and honours ``validation: {not_found: ignore}`` and
   ``{anchors: ignore}`` (checked for not_found below). Its warnings do
   not fail the build without ``--strict``, which the Makefile does not pass.
@@ -193,15 +191,6 @@ def test_zensical_reports_broken_links_and_honours_validation(tmp_path: Path) ->
     assert "page does not exist" not in ignored.stdout + ignored.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason=(
-        "BUG: with site_url set, the Zensical build's feed and data keep relative links: "
-        "`briefing render` cannot take site_url, so README's 'set site_url ... so the "
-        "feed and the data carry absolute links' holds for MkDocs only"
-    ),
-)
 def test_site_url_reaches_the_feed(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
     set_site_url(project, SITE_URL)
