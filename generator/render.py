@@ -9,6 +9,7 @@ a diagnostic pointing at the template's line, never a traceback.
 from __future__ import annotations
 
 import json
+import re
 import traceback
 from collections.abc import Callable
 from pathlib import Path
@@ -23,7 +24,7 @@ from .model import Briefing
 from .pipeline import load
 from .schema import Likelihood
 from .templating import make_environment
-from .views import PAGES, DevView, Index, MapView, Urls
+from .views import DevView, Index, MapView, Urls, page_path, paginate
 
 __all__ = ["ASSETS", "render_site", "render_to_folder"]
 
@@ -32,7 +33,10 @@ ASSETS = {
     "assets/briefing/briefing.css": "assets/briefing.css",
     "assets/briefing/iframe-worker-shim.js": "assets/vendor/iframe-worker-shim.js",
 }
-LATEST = 6
+LATEST = 6  # cards on the overview
+TIMELINE_PAGE = 100  # developments per timeline page
+PROFILE_PAGE = 50  # developments per actor, place or source page
+SOURCES_SHOWN = 5  # newest citing developments listed per source on /sources/
 RELIABILITY = {
     "A": "completely reliable",
     "B": "usually reliable",
@@ -80,11 +84,16 @@ class _Pages:
         self.out: dict[str, str] = {}
 
     def page(self, kind: str, template: str, ident: str = "", **context: Any) -> None:
-        path = PAGES[kind].format(id=ident)
+        self.render(page_path(kind, ident), template, **context)
+
+    def render(self, path: str, template: str, **context: Any) -> None:
         try:
-            self.out[path] = self.env.get_template(template).render(
+            text = self.env.get_template(template).render(
                 **self.common, urls=Urls(path), page_path=path, **context
             )
+            # Templates may leave runs of blank lines; one is all Markdown needs
+            # (prose HTML and code blocks carry no blank lines of their own).
+            self.out[path] = _BLANK_RUNS.sub("\n\n", text)
         except jinja2.TemplateSyntaxError as exc:
             where = Path(exc.filename) if exc.filename else self.templates / template
             self._error(display_path(where, self.base), Mark(exc.lineno or 1), exc.message or "")
@@ -112,30 +121,51 @@ class _Pages:
         views = {i: DevView.build(i, d, b) for i, d in index.newest}
         latest = [views[i] for i, _ in index.newest[:LATEST]]
         self.page("home", "overview.md.j2", latest=latest, map=MapView.build(b))
-        self.page("situation", "timeline.md.j2", days=index.by_day(index.newest), views=views)
+        for path, chunk, pager in paginate(index.newest, TIMELINE_PAGE, "situation"):
+            self.render(path, "timeline.md.j2", days=index.by_day(chunk), views=views, pager=pager)
         for ident, view in views.items():
             self.page("development", "development.md.j2", ident, view=view)
         topics = b.topics_in_order()
         self.page("background", "background.md.j2", topics=topics)
         for ident, topic in topics:
             self.page("topic", "topic.md.j2", ident, id=ident, topic=topic)
+        self.profiles()
+        self.page("about", "about.md.j2")
+        self.files()
+        return self.out
+
+    def profiles(self) -> None:
+        """Actor, place and source pages, each with its developments, paginated."""
+        b, index = self.briefing, self.index
         self.page("actors", "actors.md.j2", actors=sorted(b.actors.items(), key=_by_name))
         for ident, actor in b.actors.items():
             devs = index.developments(index.by_actor.get(ident, []))
-            self.page("actor", "actor.md.j2", ident, id=ident, actor=actor, developments=devs)
+            for path, chunk, pager in paginate(devs, PROFILE_PAGE, "actor", ident):
+                self.render(
+                    path, "actor.md.j2", id=ident, actor=actor, developments=chunk, pager=pager
+                )
         self.page("places", "places.md.j2", places=sorted(b.places.items(), key=_by_name))
         for ident, place in b.places.items():
             devs = index.developments(index.by_place.get(ident, []))
-            inside = sorted(
-                ((i, p) for i, p in b.places.items() if p.within == ident), key=_by_name
-            )
-            self.page(
-                "place", "place.md.j2", ident, id=ident, place=place, developments=devs,
-                inside=inside,
-            )  # fmt: skip
-        self.page("sources", "sources.md.j2", sources=sorted(b.sources.items(), key=_by_name))
-        self.page("about", "about.md.j2")
-        site_url = self.common["site_url"]
+            inside = sorted(index.inside.get(ident, []), key=_by_name)
+            for path, chunk, pager in paginate(devs, PROFILE_PAGE, "place", ident):
+                self.render(
+                    path, "place.md.j2", id=ident, place=place, developments=chunk,
+                    pager=pager, inside=inside,
+                )  # fmt: skip
+        sources = sorted(b.sources.items(), key=_by_name)
+        self.page("sources", "sources.md.j2", sources=sources, shown=SOURCES_SHOWN)
+        for ident, source in sources:
+            devs = index.developments(index.by_source.get(ident, []))
+            for path, chunk, pager in paginate(devs, PROFILE_PAGE, "source", ident):
+                self.render(
+                    path, "source.md.j2", id=ident, source=source, developments=chunk,
+                    pager=pager,
+                )  # fmt: skip
+
+    def files(self) -> None:
+        """The feed, the data exports and the static assets."""
+        b, site_url = self.briefing, self.common["site_url"]
         self.out["feed.xml"] = atom_feed(b, site_url)
         self.out["data/developments.json"] = developments_json(b, site_url)
         self.out["data/events.geojson"] = events_geojson(b, site_url)
@@ -145,7 +175,9 @@ class _Pages:
             except OSError as exc:
                 shown = display_path(self.templates / template_path, self.base)
                 self.report.error(shown, Mark(), f"cannot read: {exc.strerror or exc}")
-        return self.out
+
+
+_BLANK_RUNS = re.compile(r"\n{3,}")
 
 
 def _by_name(item: tuple[str, Any]) -> tuple[str, str]:

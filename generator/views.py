@@ -12,13 +12,19 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from itertools import groupby
+from typing import TypeVar
 
 from markupsafe import Markup
 
 from .model import Briefing, day_of, moment_key
 from .schema import Actor, Development, Place, Source, SourceRef
 
-__all__ = ["PAGES", "DevView", "Index", "MapPoint", "MapView", "Reference", "Urls"]
+__all__ = [
+    "PAGES", "DevView", "Index", "MapPoint", "MapView", "Pager", "Reference", "Urls",
+    "page_path", "paginate",
+]  # fmt: skip
+
+T = TypeVar("T")
 
 # Where each generated page lives in the Markdown tree (MkDocs serves x/y.md at /x/y/).
 PAGES = {
@@ -32,8 +38,19 @@ PAGES = {
     "places": "places/index.md",
     "place": "places/{id}.md",
     "sources": "sources/index.md",
+    "source": "sources/{id}.md",
     "about": "about.md",
+    # Further pages of long lists: /situation/page/2/, /actors/<id>/page/2/, …
+    "situation_page": "situation/page/{n}.md",
+    "actor_page": "actors/{id}/page/{n}.md",
+    "place_page": "places/{id}/page/{n}.md",
+    "source_page": "sources/{id}/page/{n}.md",
 }
+
+
+def page_path(kind: str, ident: str = "", n: int = 1) -> str:
+    """The tree path of page ``n`` of a (possibly paginated) page kind."""
+    return PAGES[f"{kind}_page" if n > 1 else kind].format(id=ident, n=n)
 
 
 @dataclass(frozen=True)
@@ -72,6 +89,38 @@ class Urls:
 
     def source(self, ident: str) -> Markup:
         return self.to("sources", anchor=f"source-{ident}")
+
+
+@dataclass(frozen=True)
+class Pager:
+    """Where one page of a long list stands among the others."""
+
+    number: int
+    count: int
+    total: int  # items in the whole list
+    first: int  # 1-based position of this page's first item
+    last: int
+    newer: Markup | None  # link to the previous page (lists run newest first)
+    older: Markup | None
+
+
+def paginate(
+    items: list[T], size: int, kind: str, ident: str = ""
+) -> list[tuple[str, list[T], Pager]]:
+    """Split a list into pages of ``size``: (tree path, items, pager) for each page."""
+    chunks = [items[i : i + size] for i in range(0, len(items), size)] or [[]]
+    paths = [page_path(kind, ident, n) for n in range(1, len(chunks) + 1)]
+    pages = []
+    for n, (chunk, path) in enumerate(zip(chunks, paths, strict=True), start=1):
+        urls = Urls(path)
+        start = (n - 1) * size
+        pager = Pager(
+            n, len(chunks), len(items), start + 1, start + len(chunk),
+            urls.file(paths[n - 2]) if n > 1 else None,
+            urls.file(paths[n]) if n < len(chunks) else None,
+        )  # fmt: skip
+        pages.append((path, chunk, pager))
+    return pages
 
 
 @dataclass(frozen=True)
@@ -190,6 +239,7 @@ class Index:
     by_source: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     topics_by_actor: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
     topics_by_place: dict[str, list[str]] = field(default_factory=lambda: defaultdict(list))
+    inside: dict[str, list[tuple[str, Place]]] = field(default_factory=lambda: defaultdict(list))
 
     @classmethod
     def build(cls, briefing: Briefing) -> Index:
@@ -203,6 +253,9 @@ class Index:
             cited += [s for point in dev.key_points for s in point.sources]
             for source in dict.fromkeys(cited):
                 index.by_source[source].append(ident)
+        for pid, entry in briefing.places.items():
+            if entry.within is not None:
+                index.inside[entry.within].append((pid, entry))
         for ident, topic in briefing.topics_in_order():
             for actor in dict.fromkeys(topic.actors):
                 index.topics_by_actor[actor].append(ident)

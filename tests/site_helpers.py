@@ -138,6 +138,7 @@ def expected_tree(ids: Mapping[str, list[str]]) -> set[str]:
     paths |= {f"background/{i}.md" for i in ids["topics"]}
     paths |= {f"actors/{i}.md" for i in ids["actors"]}
     paths |= {f"places/{i}.md" for i in ids["places"]}
+    paths |= {f"sources/{i}.md" for i in ids["sources"]}
     return paths
 
 

@@ -215,22 +215,30 @@ def test_citations_are_numbered_consistently_with_the_sources_list(
 def test_sources_page_lists_what_cites_each_source(
     example_pages: Pages, example_yaml: dict[str, dict[str, Any]]
 ) -> None:
-    page = example_pages["sources/index.md"]
-    sections = re.split(r"^## ", page, flags=re.MULTILINE)[1:]
-    by_source = {}
-    for section in sections:
-        anchor = _SOURCE_ANCHOR.search(section)
-        assert anchor, section[:80]
-        by_source[anchor.group(1).removeprefix("source-")] = set(
-            re.findall(r"\(\.\./situation/([a-z0-9-]+)\.md\)", section)
-        )
     expected: dict[str, set[str]] = {source: set() for source in example_ids()["sources"]}
     for ident, data in example_yaml.items():
         cited = [s if isinstance(s, str) else s["source"] for s in data["sources"]]
         cited += [s for p in data.get("key_points", []) for s in p["sources"]]
         for source in cited:
             expected[source].add(ident)
-    assert by_source == expected
+    page = example_pages["sources/index.md"]
+    sections = re.split(r"^## ", page, flags=re.MULTILINE)[1:]
+    listed = {}
+    for section in sections:
+        anchor = _SOURCE_ANCHOR.search(section)
+        assert anchor, section[:80]
+        source = anchor.group(1).removeprefix("source-")
+        listed[source] = set(re.findall(r"\(\.\./situation/([a-z0-9-]+)\.md\)", section))
+        count = len(expected[source])
+        assert f"**Cited in {count} development{'' if count == 1 else 's'}**" in section
+        if count:
+            assert f"[all of them]({source}.md)" in section
+    # The source list shows the newest few; each source's own page lists them all.
+    assert set(listed) == set(expected)
+    for source, devs in expected.items():
+        assert listed[source] <= devs and len(listed[source]) == min(len(devs), 5)
+        own = example_pages[f"sources/{source}.md"].split("\n## Developments citing", 1)[1]
+        assert set(re.findall(r"\(\.\./situation/([a-z0-9-]+)\.md\)", own)) == devs
 
 
 @pytest.mark.parametrize("kind", ["actors", "places"])
