@@ -123,7 +123,7 @@ def developments_json(briefing: Briefing, site_url: str = "") -> str:
             for ident, dev in briefing.developments_newest_first()
         ],
     }
-    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def events_geojson(briefing: Briefing, site_url: str = "") -> str:
@@ -150,7 +150,7 @@ def events_geojson(briefing: Briefing, site_url: str = "") -> str:
                 }
             )
     collection = {"type": "FeatureCollection", "features": features}
-    return json.dumps(collection, ensure_ascii=False, indent=1) + "\n"
+    return json.dumps(collection, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def _slug(text: str) -> str:

@@ -39,10 +39,10 @@ ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
 
 # Characters that Markdown (Python-Markdown with tables, attr_list, admonitions,
 # abbreviations, footnotes) or HTML might act on, plus Jinja's delimiters.
-_ACTIVE = re.compile(r"[\\`*_{}\[\]()<>#+\-.!|~:&\"'=$%^@]")
+_ACTIVE = str.maketrans({c: f"&#{ord(c)};" for c in "\\`*_{}[]()<>#+-.!|~:&\"'=$%^@"})
 # In prose rendered to HTML, text keeps ordinary punctuation but loses every
 # character another Markdown pass (Python-Markdown and its extensions) could act on.
-_PROSE_ACTIVE = re.compile(r"[\\`*_\[\]{}<>#|~^=:!&\"$]")
+_PROSE_ACTIVE = str.maketrans({c: f"&#{ord(c)};" for c in "\\`*_[]{}<>#|~^=:!&\"$"})
 _LINKISH = re.compile(r"\]\(|\]:|<[a-zA-Z]|\]\[")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
@@ -64,7 +64,7 @@ def safe_url(url: str) -> bool:
 
 
 def _entities(text: str) -> str:
-    return _PROSE_ACTIVE.sub(lambda m: f"&#{ord(m.group())};", text)
+    return text.translate(_PROSE_ACTIVE)
 
 
 class _InertRenderer(RendererHTML):
@@ -154,4 +154,4 @@ def excerpt(text: str, limit: int = 220) -> str:
 def plain(text: str) -> str:
     """Escape plain text so that Markdown and HTML show it exactly as typed."""
     flat = " ".join(text.split())
-    return _ACTIVE.sub(lambda m: f"&#{ord(m.group())};", flat)
+    return flat.translate(_ACTIVE)

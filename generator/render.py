@@ -120,7 +120,7 @@ class _Pages:
         b, index = self.briefing, self.index
         views = {i: DevView.build(i, d, b) for i, d in index.newest}
         latest = [views[i] for i, _ in index.newest[:LATEST]]
-        self.page("home", "overview.md.j2", latest=latest, map=MapView.build(b))
+        self.page("home", "overview.md.j2", latest=latest, map=MapView.build(b, index.by_place))
         for path, chunk, pager in paginate(index.newest, TIMELINE_PAGE, "situation"):
             self.render(path, "timeline.md.j2", days=index.by_day(chunk), views=views, pager=pager)
         for ident, view in views.items():

@@ -142,8 +142,15 @@ class MapView:
     points: list[MapPoint]
 
     @classmethod
-    def build(cls, briefing: Briefing, width: int = 640, pad: int = 40) -> MapView | None:
+    def build(
+        cls, briefing: Briefing, mentions: dict[str, list[str]], width: int = 640, pad: int = 40,
+        labels: int = 25,
+    ) -> MapView | None:  # fmt: skip
+        """Label the ``labels`` point places that most developments name; dots for the rest."""
         located = [(i, p) for i, p in briefing.places.items() if p.lat is not None]
+        points_kind = [i for i, p in located if p.kind not in ("country", "governorate", "region")]
+        ranked = sorted(points_kind, key=lambda i: (-len(mentions.get(i, ())), i))
+        labelled = set(ranked[:labels])
         if not located:
             return None
         lats = [p.lat for _, p in located if p.lat is not None]
@@ -160,7 +167,7 @@ class MapView:
                 place.name,
                 int(pad + ((place.lon or 0) - min(lons)) * scale_x * unit),
                 int(height - pad - ((place.lat or 0) - min(lats)) * unit),
-                place.kind not in ("country", "governorate", "region"),
+                ident in labelled,
             )  # fmt: skip
             for ident, place in sorted(located, key=lambda item: item[1].name)
         ]
