@@ -143,7 +143,7 @@ def serve_latency(n: int, work: Path, extra: list[str]) -> float:
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", "-f", str(config), "-a", f"127.0.0.1:{port}",
-         "--no-livereload", *extra],
+         *extra],
         cwd=folder, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:

@@ -15,7 +15,14 @@ from typing import Any
 from .diagnostics import Mark, Report
 from .yamlread import Parsed, YamlProblem, parse_yaml
 
-__all__ = ["MAX_BYTES", "Document", "RawBriefing", "display_path", "load_briefing_dir"]
+__all__ = [
+    "MAX_BYTES",
+    "Document",
+    "DocumentCache",
+    "RawBriefing",
+    "display_path",
+    "load_briefing_dir",
+]
 
 MAX_BYTES = 1_000_000
 REGISTRIES = ("sources", "actors", "places")
@@ -33,6 +40,9 @@ class Document:
     data: Any
     marks: dict[tuple[str | int, ...], Mark] = field(default_factory=dict)
     key_marks: dict[tuple[str | int, ...], Mark] = field(default_factory=dict)
+    # Models validated from this document's data, by (model, path): a document
+    # reused from a DocumentCache is not validated again.
+    validated: dict[tuple[Any, tuple[str | int, ...]], Any] = field(default_factory=dict)
 
     def mark(self, path: tuple[str | int, ...], *, key: bool = False) -> Mark:
         """The mark of the value (or key) at ``path``, else of its nearest ancestor."""
@@ -101,7 +111,30 @@ def _inside(path: Path, root: Path) -> bool:
     return True
 
 
-def read_document(path: Path, root: Path, base: Path, report: Report) -> Document | None:
+@dataclass
+class DocumentCache:
+    """Parsed documents by file, reused while the file's size and mtime are unchanged.
+
+    Held by a long-lived caller (the MkDocs plugin under ``mkdocs serve``) so that
+    a rebuild re-reads only the files that were edited. Files with problems are
+    never cached: their diagnostics must be reported on every run.
+    """
+
+    entries: dict[str, tuple[int, int, Document]] = field(default_factory=dict)
+
+    def get(self, path: Path, stat: os.stat_result, shown: str) -> Document | None:
+        entry = self.entries.get(str(path))
+        if entry and entry[:2] == (stat.st_mtime_ns, stat.st_size) and entry[2].path == shown:
+            return entry[2]
+        return None
+
+    def put(self, path: Path, stat: os.stat_result, doc: Document) -> None:
+        self.entries[str(path)] = (stat.st_mtime_ns, stat.st_size, doc)
+
+
+def read_document(
+    path: Path, root: Path, base: Path, report: Report, cache: DocumentCache | None = None
+) -> Document | None:
     """Read, decode and parse one file; None (with diagnostics) if it cannot be used."""
     shown = display_path(path, base)
     if path.is_symlink() and not _inside(path, root):
@@ -113,7 +146,11 @@ def read_document(path: Path, root: Path, base: Path, report: Report) -> Documen
         report.error(shown, Mark(), "expected a YAML file, found a folder")
         return None
     try:
-        size = path.stat().st_size
+        stat = path.stat()
+        size = stat.st_size
+        cached = cache.get(path, stat, shown) if cache is not None else None
+        if cached is not None:
+            return cached
         if size > MAX_BYTES:
             report.error(
                 shown, Mark(), f"the file is {size:,} bytes; the limit is {MAX_BYTES:,} bytes"
@@ -139,7 +176,10 @@ def read_document(path: Path, root: Path, base: Path, report: Report) -> Documen
     if parsed.data is None:
         report.error(shown, Mark(), "the file holds no data (only comments?)")
         return None
-    return Document(shown, path.stem, parsed.data, parsed.marks, parsed.key_marks)
+    doc = Document(shown, path.stem, parsed.data, parsed.marks, parsed.key_marks)
+    if cache is not None and not parsed.problems:
+        cache.put(path, stat, doc)
+    return doc
 
 
 def _expect(doc: Document | None, kind: type, report: Report) -> Document | None:
@@ -152,7 +192,12 @@ def _expect(doc: Document | None, kind: type, report: Report) -> Document | None
 
 
 def _collection(
-    folder: Path, root: Path, base: Path, report: Report, unreadable: set[str]
+    folder: Path,
+    root: Path,
+    base: Path,
+    report: Report,
+    unreadable: set[str],
+    cache: DocumentCache | None = None,
 ) -> list[Document]:
     docs: list[Document] = []
     if not folder.exists():
@@ -176,7 +221,7 @@ def _collection(
             else:
                 report.warning(shown, Mark(), "sub-folders are not read; ignored")
             continue
-        doc = _expect(read_document(entry, root, base, report), dict, report)
+        doc = _expect(read_document(entry, root, base, report, cache), dict, report)
         if doc is not None:
             docs.append(doc)
         else:
@@ -184,7 +229,9 @@ def _collection(
     return docs
 
 
-def load_briefing_dir(root: Path, report: Report, base: Path | None = None) -> RawBriefing:
+def load_briefing_dir(
+    root: Path, report: Report, base: Path | None = None, cache: DocumentCache | None = None
+) -> RawBriefing:
     """Read every file of a briefing folder. Problems go to ``report``."""
     base = base if base is not None else Path(os.getcwd())
     raw = RawBriefing(root=root)
@@ -193,7 +240,7 @@ def load_briefing_dir(root: Path, report: Report, base: Path | None = None) -> R
         return raw
     main = root / "briefing.yaml"
     if main.exists() or main.is_symlink():
-        raw.briefing = _expect(read_document(main, root, base, report), dict, report)
+        raw.briefing = _expect(read_document(main, root, base, report, cache), dict, report)
         if raw.briefing is None:
             raw.unreadable.add("briefing")
     else:
@@ -204,10 +251,10 @@ def load_briefing_dir(root: Path, report: Report, base: Path | None = None) -> R
         path = root / f"{name}.yaml"
         doc = None
         if path.exists() or path.is_symlink():
-            doc = _expect(read_document(path, root, base, report), list, report)
+            doc = _expect(read_document(path, root, base, report, cache), list, report)
             if doc is None:
                 raw.unreadable.add(name)
         raw.registries[name] = doc
     for name in COLLECTIONS:
-        raw.collections[name] = _collection(root / name, root, base, report, raw.unreadable)
+        raw.collections[name] = _collection(root / name, root, base, report, raw.unreadable, cache)
     return raw

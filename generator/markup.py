@@ -42,7 +42,7 @@ ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
 _ACTIVE = str.maketrans({c: f"&#{ord(c)};" for c in "\\`*_{}[]()<>#+-.!|~:&\"'=$%^@"})
 # In prose rendered to HTML, text keeps ordinary punctuation but loses every
 # character another Markdown pass (Python-Markdown and its extensions) could act on.
-_PROSE_ACTIVE = str.maketrans({c: f"&#{ord(c)};" for c in "\\`*_[]{}<>#|~^=:!&\"$"})
+_PROSE_ACTIVE = str.maketrans({c: f"&#{ord(c)};" for c in '\\`*_[]{}<>#|~^=:!&"$'})
 _LINKISH = re.compile(r"\]\(|\]:|<[a-zA-Z]|\]\[")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
@@ -118,6 +118,7 @@ def bad_links(text: str) -> list[str]:
     return found
 
 
+@lru_cache(maxsize=65536)
 def prose_html(text: str) -> str:
     """Render Markdown prose to safe HTML (raw HTML escaped, unsafe links dropped)."""
     html = _renderer().render(text)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .diagnostics import Report
-from .loader import load_briefing_dir
+from .loader import DocumentCache, load_briefing_dir
 from .model import Briefing
 from .references import check_references
 from .validate import validate
@@ -16,12 +16,14 @@ from .validate import validate
 __all__ = ["load"]
 
 
-def load(root: Path, report: Report, base: Path | None = None) -> Briefing | None:
+def load(
+    root: Path, report: Report, base: Path | None = None, cache: DocumentCache | None = None
+) -> Briefing | None:
     """Read and check a whole briefing folder; None if there were errors (see ``report``).
 
     ``base`` is the folder paths are shown relative to (default: the working directory).
     """
-    raw = load_briefing_dir(root, report, base)
+    raw = load_briefing_dir(root, report, base, cache)
     located = validate(raw, report)
     check_references(located, report)
     if report.errors or located.meta is None:

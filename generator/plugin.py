@@ -9,6 +9,7 @@ pages keep being served until the file is fixed.
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 from typing import Any
@@ -21,9 +22,9 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 
 from .diagnostics import Mark, Report, Severity
-from .loader import display_path
+from .loader import DocumentCache, display_path
 from .pipeline import load
-from .render import ASSETS, render_site
+from .render import ASSETS, PageCache, render_site
 
 __all__ = ["BriefingsConfig", "BriefingsPlugin"]
 
@@ -40,15 +41,36 @@ class BriefingsConfig(base.Config):
     """The Jinja templates of the pages, relative to mkdocs.yml."""
 
 
+class GeneratedFile(File):
+    """A generated page that knows whether its content changed since the last build.
+
+    MkDocs asks ``is_modified`` in dirty builds (``mkdocs serve --dirty``) and then
+    skips reading, converting and writing unchanged pages.
+    """
+
+    changed: bool = True
+
+    def is_modified(self) -> bool:
+        return self.changed
+
+
 class BriefingsPlugin(BasePlugin[BriefingsConfig]):
     def __init__(self) -> None:
         self.serving = False
         self.pages: dict[str, str] = {}
         self.last_good: dict[str, str] | None = None  # kept across rebuilds under serve
+        self.written: dict[str, str] = {}  # what the previous build wrote, for dirty builds
+        self.documents = DocumentCache()  # parsed YAML, reused for unchanged files
+        self.rendered = PageCache()  # pages reused when their inputs are unchanged
+        self.dirty = False
+        self.search_docs: list[dict[str, Any]] | None = None  # last complete search index
+        self.rebuilt: set[str] = set()  # page URLs this build converts
+        self.alive: set[str] = set()  # page URLs this build has
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup also keeps this instance alive across serve rebuilds.
         self.serving = command == "serve"
+        self.dirty = dirty
 
     def _dir(self, config: MkDocsConfig, value: str) -> Path:
         root = Path(config.config_file_path or ".").resolve().parent
@@ -68,10 +90,12 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
         report = Report()
-        briefing = load(self.briefings, report, base=self.root)
+        briefing = load(self.briefings, report, base=self.root, cache=self.documents)
         pages: dict[str, str] = {}
         if briefing is not None:
-            pages = render_site(briefing, self.templates, report, config.site_url or "", self.root)
+            pages = render_site(
+                briefing, self.templates, report, config.site_url or "", self.root, self.rendered
+            )
             self._check_docs_dir(config, pages, report)
         for item in report.sorted():
             (log.error if item.severity is Severity.ERROR else log.warning)(str(item))
@@ -99,8 +123,39 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         for path, content in self.pages.items():
-            files.append(File.generated(config, path, content=content))
+            file = GeneratedFile.generated(config, path, content=content)
+            assert isinstance(file, GeneratedFile)
+            file.changed = self.written.get(path) != content
+            files.append(file)
+        self.written = self.pages
+        pages = files.documentation_pages()
+        self.alive = {f.url for f in pages}
+        self.rebuilt = {f.url for f in pages if f.is_modified()}
+        log.debug(f"{len(self.rebuilt)} of {len(pages)} pages changed")
         return files
+
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        """In dirty rebuilds the search plugin indexes only the pages it rebuilt; put
+        back the entries of the pages that did not change, so search stays complete."""
+        if not (self.serving and self.dirty):
+            return
+        path = Path(config.site_dir) / "search" / "search_index.json"
+        if not path.is_file():
+            return
+        index = json.loads(path.read_text(encoding="utf-8"))
+        docs = index.get("docs")
+        if not isinstance(docs, list):
+            return
+        if self.search_docs is not None:
+            kept = [
+                doc
+                for doc in self.search_docs
+                if (page := str(doc.get("location", "")).split("#")[0]) in self.alive
+                and page not in self.rebuilt
+            ]
+            docs = index["docs"] = kept + docs
+            path.write_text(json.dumps(index, ensure_ascii=False), encoding="utf-8")
+        self.search_docs = docs
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         for folder in (self.briefings, self.templates):

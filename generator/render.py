@@ -12,6 +12,7 @@ import json
 import re
 import traceback
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ from .schema import Likelihood
 from .templating import make_environment
 from .views import DevView, Index, MapView, Urls, page_path, paginate
 
-__all__ = ["ASSETS", "render_site", "render_to_folder"]
+__all__ = ["ASSETS", "PageCache", "render_site", "render_to_folder"]
 
 # Static files copied into the tree: {tree path: path under templates/}.
 ASSETS = {
@@ -36,7 +37,6 @@ ASSETS = {
 LATEST = 6  # cards on the overview
 TIMELINE_PAGE = 100  # developments per timeline page
 PROFILE_PAGE = 50  # developments per actor, place or source page
-SOURCES_SHOWN = 5  # newest citing developments listed per source on /sources/
 RELIABILITY = {
     "A": "completely reliable",
     "B": "usually reliable",
@@ -59,41 +59,93 @@ LIKELIHOOD: tuple[Likelihood, ...] = (
 )  # fmt: skip
 
 
+@dataclass
+class PageCache:
+    """Pages rendered earlier, with the inputs they were rendered from.
+
+    Held by a long-lived caller (the MkDocs plugin under ``mkdocs serve``): a page
+    whose template context compares equal to last time is not rendered again.
+    Only pages whose templates see nothing but their explicit context are cached
+    (development, actor, place and source pages: the bulk of a large briefing);
+    any change to a file under templates/ empties the cache.
+    """
+
+    stamp: tuple[tuple[str, int, int], ...] = ()
+    entries: dict[str, tuple[Any, str]] = field(default_factory=dict)
+    env: jinja2.Environment | None = None  # compiled templates, kept while unchanged
+
+    def prepare(self, templates: Path) -> None:
+        stamp = tuple(
+            sorted(
+                (str(p.relative_to(templates)), p.stat().st_mtime_ns, p.stat().st_size)
+                for p in templates.rglob("*")
+                if p.is_file()
+            )
+        )
+        if stamp != self.stamp:
+            self.stamp, self.entries, self.env = stamp, {}, None
+
+
 class _Pages:
     """Renders each page kind with its template; collects template errors."""
 
     def __init__(
-        self, briefing: Briefing, templates: Path, report: Report, site_url: str, base: Path
+        self,
+        briefing: Briefing,
+        templates: Path,
+        report: Report,
+        site_url: str,
+        base: Path,
+        cache: PageCache | None = None,
     ) -> None:
         self.briefing = briefing
+        self.cache = cache
+        if cache is not None:
+            cache.prepare(templates)
         self.base = base
-        self.env = make_environment(templates)
-        self.env.globals.update(
-            RELIABILITY=RELIABILITY, CREDIBILITY=CREDIBILITY, LIKELIHOOD=LIKELIHOOD
-        )
+        env = cache.env if cache is not None else None
+        if env is None:
+            env = make_environment(templates)
+            env.globals.update(
+                RELIABILITY=RELIABILITY, CREDIBILITY=CREDIBILITY, LIKELIHOOD=LIKELIHOOD
+            )
+            if cache is not None:
+                cache.env = env
+        self.env: jinja2.Environment = env
         self.failed: set[tuple[str, Mark, str]] = set()
         self.templates = templates
         self.report = report
         self.index = Index.build(briefing)
-        self.common: dict[str, Any] = {
+        self.site_url = site_url.rstrip("/")
+        # Pages that list or summarise the whole briefing see all of it; cached
+        # pages see only their explicit context (so that it is their cache key).
+        self.whole: dict[str, Any] = {
             "meta": briefing.meta,
             "briefing": briefing,
             "index": self.index,
-            "site_url": site_url.rstrip("/"),
         }
         self.out: dict[str, str] = {}
 
     def page(self, kind: str, template: str, ident: str = "", **context: Any) -> None:
         self.render(page_path(kind, ident), template, **context)
 
-    def render(self, path: str, template: str, **context: Any) -> None:
+    def render(self, path: str, template: str, *, cached: bool = False, **context: Any) -> None:
+        key = (template, self.site_url, sorted(context.items()))
+        if cached and self.cache is not None:
+            previous = self.cache.entries.get(path)
+            if previous is not None and previous[0] == key:
+                self.out[path] = previous[1]
+                return
+        scope = {} if cached else self.whole
         try:
             text = self.env.get_template(template).render(
-                **self.common, urls=Urls(path), page_path=path, **context
+                **scope, site_url=self.site_url, urls=Urls(path), page_path=path, **context
             )
             # Templates may leave runs of blank lines; one is all Markdown needs
             # (prose HTML and code blocks carry no blank lines of their own).
             self.out[path] = _BLANK_RUNS.sub("\n\n", text)
+            if cached and self.cache is not None:
+                self.cache.entries[path] = (key, self.out[path])
         except jinja2.TemplateSyntaxError as exc:
             where = Path(exc.filename) if exc.filename else self.templates / template
             self._error(display_path(where, self.base), Mark(exc.lineno or 1), exc.message or "")
@@ -124,7 +176,9 @@ class _Pages:
         for path, chunk, pager in paginate(index.newest, TIMELINE_PAGE, "situation"):
             self.render(path, "timeline.md.j2", days=index.by_day(chunk), views=views, pager=pager)
         for ident, view in views.items():
-            self.page("development", "development.md.j2", ident, view=view)
+            self.render(
+                page_path("development", ident), "development.md.j2", cached=True, view=view
+            )
         topics = b.topics_in_order()
         self.page("background", "background.md.j2", topics=topics)
         for ident, topic in topics:
@@ -140,32 +194,36 @@ class _Pages:
         self.page("actors", "actors.md.j2", actors=sorted(b.actors.items(), key=_by_name))
         for ident, actor in b.actors.items():
             devs = index.developments(index.by_actor.get(ident, []))
+            topics = [(t, b.topics[t].title) for t in index.topics_by_actor.get(ident, [])]
             for path, chunk, pager in paginate(devs, PROFILE_PAGE, "actor", ident):
                 self.render(
-                    path, "actor.md.j2", id=ident, actor=actor, developments=chunk, pager=pager
-                )
+                    path, "actor.md.j2", cached=True, id=ident, actor=actor, developments=chunk,
+                    pager=pager, topics=topics,
+                )  # fmt: skip
         self.page("places", "places.md.j2", places=sorted(b.places.items(), key=_by_name))
         for ident, place in b.places.items():
             devs = index.developments(index.by_place.get(ident, []))
             inside = sorted(index.inside.get(ident, []), key=_by_name)
+            topics = [(t, b.topics[t].title) for t in index.topics_by_place.get(ident, [])]
+            within = (place.within, b.places[place.within].name) if place.within else None
             for path, chunk, pager in paginate(devs, PROFILE_PAGE, "place", ident):
                 self.render(
-                    path, "place.md.j2", id=ident, place=place, developments=chunk,
-                    pager=pager, inside=inside,
+                    path, "place.md.j2", cached=True, id=ident, place=place, developments=chunk,
+                    pager=pager, inside=inside, topics=topics, within=within,
                 )  # fmt: skip
         sources = sorted(b.sources.items(), key=_by_name)
-        self.page("sources", "sources.md.j2", sources=sources, shown=SOURCES_SHOWN)
+        self.page("sources", "sources.md.j2", sources=sources)
         for ident, source in sources:
             devs = index.developments(index.by_source.get(ident, []))
             for path, chunk, pager in paginate(devs, PROFILE_PAGE, "source", ident):
                 self.render(
-                    path, "source.md.j2", id=ident, source=source, developments=chunk,
-                    pager=pager,
+                    path, "source.md.j2", cached=True, id=ident, source=source,
+                    developments=chunk, pager=pager,
                 )  # fmt: skip
 
     def files(self) -> None:
         """The feed, the data exports and the static assets."""
-        b, site_url = self.briefing, self.common["site_url"]
+        b, site_url = self.briefing, self.site_url
         self.out["feed.xml"] = atom_feed(b, site_url)
         self.out["data/developments.json"] = developments_json(b, site_url)
         self.out["data/events.geojson"] = events_geojson(b, site_url)
@@ -190,12 +248,14 @@ def render_site(
     report: Report,
     site_url: str = "",
     base: Path | None = None,
+    cache: PageCache | None = None,
 ) -> dict[str, str]:
     """Every page of the site as ``{tree path: Markdown}``; errors go to ``report``.
 
-    ``base`` is the folder paths in messages are relative to (default: working directory).
+    ``base`` is the folder paths in messages are relative to (default: working directory);
+    ``cache`` lets a long-lived caller skip pages whose inputs did not change.
     """
-    return _Pages(briefing, templates, report, site_url, base or Path.cwd()).all()
+    return _Pages(briefing, templates, report, site_url, base or Path.cwd(), cache).all()
 
 
 MANIFEST = ".briefing-render.json"

@@ -77,11 +77,16 @@ class Located:
 
 
 def _validate(model: type[M], doc: Document, data: Any, loc: Loc, report: Report) -> M | None:
+    done = doc.validated.get((model, loc))
+    if done is not None:
+        return done  # type: ignore[no-any-return]
     try:
-        return model.model_validate(data)
+        item = model.model_validate(data)
     except ValidationError as exc:
         report_validation_error(exc, doc, model, report, loc)
         return None
+    doc.validated[(model, loc)] = item
+    return item
 
 
 def _registry(
