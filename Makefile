@@ -8,7 +8,7 @@ export NO_MKDOCS_2_WARNING := 1
 # Reproducible builds: dates come from the last commit, not the clock.
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
-.PHONY: serve build test lint validate offline zensical clean
+.PHONY: serve build test lint validate offline zensical bench fuzz clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -48,6 +48,10 @@ zensical: $(STAMP)
 	printf 'INHERIT: ../../mkdocs.yml\ndocs_dir: docs\nsite_dir: site\ntheme:\n  name: material\n  custom_dir: ../../templates/theme\n' > build/zensical/mkdocs.yml
 	cd build/zensical && ../../$(BIN)/zensical build -f mkdocs.yml
 	@echo "wrote build/zensical/site"
+
+# Benchmarks (minutes): prints a table and writes benchmarks/RESULTS.md.
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
 
 clean:
 	rm -rf site build .pytest_cache .mypy_cache .ruff_cache

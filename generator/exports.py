@@ -101,7 +101,15 @@ def _development(ident: str, dev: Development, briefing: Briefing, site_url: str
             {"text": p.text, "sources": list(p.sources), "credibility": p.credibility}
             for p in dev.key_points
         ],
-        "assessment": dev.assessment.model_dump(mode="json") if dev.assessment else None,
+        "assessment": (
+            {
+                "text": dev.assessment.text,
+                "confidence": dev.assessment.confidence,
+                "likelihood": dev.assessment.likelihood,
+            }
+            if dev.assessment
+            else None
+        ),
         "related": list(dev.related),
         "updates": [{"at": _iso(u.at), "note": u.note} for u in dev.updates],
     }

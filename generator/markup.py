@@ -135,6 +135,7 @@ def inline_html(text: str) -> str:
     return html
 
 
+@lru_cache(maxsize=65536)
 def excerpt(text: str, limit: int = 220) -> str:
     """The words of Markdown ``text`` without markup, cut at ``limit`` characters."""
     words: list[str] = []
