@@ -69,7 +69,11 @@ def _peak_of(cmd: list[str], cwd: Path) -> tuple[float, int]:
         "print(time.perf_counter()-t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
     )
     out = subprocess.run(
-        [sys.executable, "-c", probe, *cmd], cwd=cwd, env=ENV, check=True, capture_output=True,
+        [sys.executable, "-c", probe, *cmd],
+        cwd=cwd,
+        env=ENV,
+        check=True,
+        capture_output=True,
         text=True,
     ).stdout.split()
     return float(out[0]), int(out[1])
@@ -97,7 +101,9 @@ def build_pair(n: int, work: Path) -> dict[str, float]:
     ours.mkdir()
     (ours / "docs").mkdir()
     config = _mkdocs_yml(ours, briefings, ours / "docs")
-    ours_s, ours_kib = _peak_of([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config)], ours)
+    ours_s, ours_kib = _peak_of(
+        [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config)], ours
+    )
     plain = folder / "plain"
     plain.mkdir()
     subprocess.run(
@@ -191,15 +197,21 @@ def main() -> None:
         say("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
         rows = [build_pair(n, work) for n in sizes_build]
         for r in rows:
-            say(f"| {r['n']:,} | {r['ours_s']:.1f} | {r['plain_s']:.1f} | {r['ratio']:.2f} | "
-                f"{r['per_dev_ms']:.1f} | {r['peak_mib']:.0f} | {r['search_kib']:,.0f} | "
-                f"{r['home_kib']:.0f} | {r['timeline_kib']:,.0f} | {r['dev_kib']:.0f} |")  # fmt: skip
+            cells = [
+                f"{r['n']:,}", f"{r['ours_s']:.1f}", f"{r['plain_s']:.1f}", f"{r['ratio']:.2f}",
+                f"{r['per_dev_ms']:.1f}", f"{r['peak_mib']:.0f}", f"{r['search_kib']:,.0f}",
+                f"{r['home_kib']:.0f}", f"{r['timeline_kib']:,.0f}", f"{r['dev_kib']:.0f}",
+            ]  # fmt: skip
+            say("| " + " | ".join(cells) + " |")
         linear = rows[-1]["per_dev_ms"] / rows[-2]["per_dev_ms"]
         say(f"\nTime per development, N={rows[-1]['n']:,} against N={rows[-2]['n']:,}: "
             f"{linear:.2f}x (target ≤ 1.30)")  # fmt: skip
         say(f"\n## Peak memory at N = {big:,}\n")
         big_row = build_pair(big, work)
-        say(f"Build {big_row['ours_s']:.0f} s, peak {big_row['peak_mib']:.0f} MiB (target < 2048 MiB)")
+        say(
+            f"Build {big_row['ours_s']:.0f} s, peak {big_row['peak_mib']:.0f} MiB"
+            " (target < 2048 MiB)"
+        )
         say(f"\n## Edit loop at N = {serve_n:,} (`mkdocs serve`)\n")
         dirty = serve_latency(serve_n, work, ["--dirty"])
         full = serve_latency(serve_n, work, [])

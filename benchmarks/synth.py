@@ -16,11 +16,44 @@ from datetime import date, timedelta
 from pathlib import Path
 
 WORDS = (
-    "forces advance city road bridge control report monitor claim government opposition "
-    "shelling convoy checkpoint residents supply route governorate district village "
-    "reinforcements ceasefire talks negotiators humanitarian corridor displaced aid "
-    "airstrike artillery front line withdrawal offensive counter-attack militia army"
-).split()
+    "forces",
+    "advance",
+    "city",
+    "road",
+    "bridge",
+    "control",
+    "report",
+    "monitor",
+    "claim",
+    "government",
+    "opposition",
+    "shelling",
+    "convoy",
+    "checkpoint",
+    "residents",
+    "supply",
+    "route",
+    "governorate",
+    "district",
+    "village",
+    "reinforcements",
+    "ceasefire",
+    "talks",
+    "negotiators",
+    "humanitarian",
+    "corridor",
+    "displaced",
+    "aid",
+    "airstrike",
+    "artillery",
+    "front",
+    "line",
+    "withdrawal",
+    "offensive",
+    "counter-attack",
+    "militia",
+    "army",
+)
 
 
 def _sentence(rng: random.Random, n: int) -> str:
@@ -48,30 +81,54 @@ def write_briefing(out: Path, n: int, seed: int = 1, registry: int = 300) -> Pat
     ids = [f"{(start + timedelta(days=i // 4)).isoformat()}-event-{i}" for i in range(n)]
     as_of = start + timedelta(days=(n - 1) // 4 + 1)
 
-    lines = [f"title: {_q('Synthetic briefing of ' + str(n))}", f"as_of: {as_of.isoformat()}",
-             f"summary: {_q(_para(rng, 4))}", "key_figures:"]
+    lines = [
+        f"title: {_q('Synthetic briefing of ' + str(n))}",
+        f"as_of: {as_of.isoformat()}",
+        f"summary: {_q(_para(rng, 4))}",
+        "key_figures:",
+    ]
     for i in range(5):
-        lines += [f"  - label: {_q('Figure ' + str(i))}", f"    value: {_q(str(rng.randint(1, 9999)))}",
-                  f"    sources: [{sources[i]}]"]
+        lines += [
+            f"  - label: {_q('Figure ' + str(i))}",
+            f"    value: {_q(str(rng.randint(1, 9999)))}",
+            f"    sources: [{sources[i]}]",
+        ]
     (out / "briefing.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
     src = []
     for i, ident in enumerate(sources):
-        src += [f"- id: {ident}", f"  name: {_q('Source ' + str(i))}", f"  kind: {kinds[i % len(kinds)]}",
-                f"  url: https://source{i}.example.org/", f"  reliability: {'ABCDEF'[i % 6]}",
-                f"  description: {_q(_para(rng, 2))}"]
+        src += [
+            f"- id: {ident}",
+            f"  name: {_q('Source ' + str(i))}",
+            f"  kind: {kinds[i % len(kinds)]}",
+            f"  url: https://source{i}.example.org/",
+            f"  reliability: {'ABCDEF'[i % 6]}",
+            f"  description: {_q(_para(rng, 2))}",
+        ]
     (out / "sources.yaml").write_text("\n".join(src) + "\n", encoding="utf-8")
 
     act = []
     for i, ident in enumerate(actors):
-        act += [f"- id: {ident}", f"  name: {_q('Actor ' + str(i))}", f"  aliases: [{_q('ممثل ' + str(i))}]",
-                "  kind: armed-group", "  side: opposition", f"  summary: {_q(_para(rng, 2))}"]
+        act += [
+            f"- id: {ident}",
+            f"  name: {_q('Actor ' + str(i))}",
+            f"  aliases: [{_q('ممثل ' + str(i))}]",
+            "  kind: armed-group",
+            "  side: opposition",
+            f"  summary: {_q(_para(rng, 2))}",
+        ]
     (out / "actors.yaml").write_text("\n".join(act) + "\n", encoding="utf-8")
 
     plc = []
     for i, ident in enumerate(places):
-        plc += [f"- id: {ident}", f"  name: {_q('Place ' + str(i))}", f"  aliases: [{_q('مكان ' + str(i))}]",
-                "  kind: town", f"  lat: {rng.uniform(32, 37):.4f}", f"  lon: {rng.uniform(35, 42):.4f}"]
+        plc += [
+            f"- id: {ident}",
+            f"  name: {_q('Place ' + str(i))}",
+            f"  aliases: [{_q('مكان ' + str(i))}]",
+            "  kind: town",
+            f"  lat: {rng.uniform(32, 37):.4f}",
+            f"  lon: {rng.uniform(35, 42):.4f}",
+        ]
         if i:
             plc.append(f"  within: {places[0]}")
     (out / "places.yaml").write_text("\n".join(plc) + "\n", encoding="utf-8")
@@ -92,21 +149,43 @@ def write_briefing(out: Path, n: int, seed: int = 1, registry: int = 300) -> Pat
             "key_points:",
         ]
         for _ in range(rng.randint(3, 5)):
-            doc += [f"  - text: {_q(_sentence(rng, 16))}", f"    sources: [{rng.choice(cited)}]",
-                    f"    credibility: {rng.randint(1, 6)}"]
-        doc += ["assessment:", f"  text: {_q(_para(rng, 2))}", "  confidence: moderate",
-                "  likelihood: likely", "sources:"]
+            doc += [
+                f"  - text: {_q(_sentence(rng, 16))}",
+                f"    sources: [{rng.choice(cited)}]",
+                f"    credibility: {rng.randint(1, 6)}",
+            ]
+        doc += [
+            "assessment:",
+            f"  text: {_q(_para(rng, 2))}",
+            "  confidence: moderate",
+            "  likelihood: likely",
+            "sources:",
+        ]
         doc += [f"  - {s}" for s in cited]
         if i:
             doc.append(f"related: [{ids[rng.randrange(i)]}]")
-        doc += ["tags: [synthetic]", "updates:", f"  - at: {day}T18:00:00Z", "    note: Entry created."]
+        doc += [
+            "tags: [synthetic]",
+            "updates:",
+            f"  - at: {day}T18:00:00Z",
+            "    note: Entry created.",
+        ]
         (out / "developments" / f"{ident}.yaml").write_text("\n".join(doc) + "\n", encoding="utf-8")
 
     for i in range(5):
-        topic = [f"title: {_q('Topic ' + str(i))}", f"order: {i}", f"summary: {_q(_para(rng, 2))}",
-                 "body: |", f"  {_para(rng, 6)}", f"actors: [{actors[i]}]", f"places: [{places[i]}]",
-                 f"sources: [{sources[i]}]"]
-        (out / "background" / f"topic-{i}.yaml").write_text("\n".join(topic) + "\n", encoding="utf-8")
+        topic = [
+            f"title: {_q('Topic ' + str(i))}",
+            f"order: {i}",
+            f"summary: {_q(_para(rng, 2))}",
+            "body: |",
+            f"  {_para(rng, 6)}",
+            f"actors: [{actors[i]}]",
+            f"places: [{places[i]}]",
+            f"sources: [{sources[i]}]",
+        ]
+        (out / "background" / f"topic-{i}.yaml").write_text(
+            "\n".join(topic) + "\n", encoding="utf-8"
+        )
     return out
 
 
