@@ -49,6 +49,10 @@ zensical: $(STAMP)
 	cd build/zensical && ../../$(BIN)/zensical build -f mkdocs.yml
 	@echo "wrote build/zensical/site"
 
+# Longer fuzzing than `make test` runs (hypothesis; minutes).
+fuzz: $(STAMP)
+	FUZZ_EXAMPLES=2000 $(BIN)/python -m pytest tests/test_fuzz.py -q
+
 # Benchmarks (minutes): prints a table and writes benchmarks/RESULTS.md.
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py

@@ -218,9 +218,31 @@ def main() -> None:
         say(f"Save → new page served, `mkdocs serve --dirty` (as `make serve`): {dirty:.2f} s"
             " (target ≤ 1 s)")  # fmt: skip
         say(f"Save → new page served, plain `mkdocs serve` (full rebuild): {full:.2f} s")
+        thousand = next((r for r in rows if r["n"] == 1000), rows[-1])
+        weights = [(r["home_kib"], r["timeline_kib"], r["dev_kib"]) for r in rows]
+        say("\n## Targets\n")
+        say("| target | measured | met |\n| --- | --- | --- |")
+        verdicts = [
+            ("generator's share at N=1,000: ratio ≤ 1.10", f"{thousand['ratio']:.2f}",
+             thousand["ratio"] <= 1.10),
+            (f"N={big:,} peak memory < 2 GB", f"{big_row['peak_mib']:.0f} MiB",
+             big_row["peak_mib"] < 2048),
+            ("linear: per-development time at the largest N within 1.3× of the one before",
+             f"{linear:.2f}×", linear <= 1.30),
+            ("page weight of /, /situation/ and a development page flat in N",
+             ", ".join(f"{h:.0f}/{t:.0f}/{d:.0f} KiB" for h, t, d in weights),
+             max(w[1] for w in weights) <= 1.5 * min(w[1] for w in weights)
+             and max(w[2] for w in weights) <= 1.5 * min(w[2] for w in weights)),
+            (f"one YAML edit at N={serve_n:,} served in ≤ 1 s (make serve)", f"{dirty:.2f} s",
+             dirty <= 1.0),
+        ]  # fmt: skip
+        for name, value, met in verdicts:
+            say(f"| {name} | {value} | {'yes' if met else '**no**'} |")
     if not args.quick:
         header = "# Benchmark results\n\nWritten by `make bench` (benchmarks/run.py).\n\n"
-        (HERE / "RESULTS.md").write_text(header + "\n".join(lines) + "\n", encoding="utf-8")
+        notes = (HERE / "NOTES.md").read_text(encoding="utf-8")
+        text = header + "\n".join(lines) + "\n\n" + notes
+        (HERE / "RESULTS.md").write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":
