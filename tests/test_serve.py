@@ -157,7 +157,7 @@ def test_template_edits_reach_the_page_and_a_broken_template_keeps_the_last_good
     server.wait_for_text("/situation/", "developments, latest on top.")
 
     since = len(server.output())
-    _edit(project, template, r"^# Situation$", "# Situation {% for x in %}")
+    _edit(project, template, r"^# Situation\b.*$", "# Situation {% for x in %}")
     server.wait_for_log(
         rf"(?m)^ERROR\s+-\s+{re.escape(template)}:\d+:\d+: error: .+\n"
         r"(?:.*\n)*?ERROR\s+-\s+.*still serving the last good version\n"
