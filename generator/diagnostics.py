@@ -55,11 +55,15 @@ class Diagnostic:
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+# Invisible format characters (zero-width spaces and joiners, bidi overrides, BOM):
+# printed raw they hide the difference between two ids or reverse the line.
+_INVISIBLE = re.compile(r"[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]")
 
 
 def _one_line(text: str) -> str:
-    """Control characters (a newline in a quoted id) as escapes: one diagnostic, one line."""
-    return _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+    """Control and invisible characters as escapes: one diagnostic, one readable line."""
+    text = _CONTROL.sub(lambda m: repr(m.group())[1:-1], text)
+    return _INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 @dataclass

@@ -91,6 +91,9 @@ class _InertRenderer(RendererHTML):
 def _renderer() -> MarkdownIt:
     md = MarkdownIt("js-default", {"typographer": False}, renderer_cls=_InertRenderer)
     md.enable("table").enable("strikethrough")
+    # Images would make every reader's browser fetch from wherever the URL points;
+    # `![x](url)` shows as "!" and a plain link instead.
+    md.disable("image")
     default = md.validateLink
     md.validateLink = lambda url: default(url) and _allowed(url)  # type: ignore[method-assign]
     return md

@@ -8,7 +8,6 @@ a diagnostic pointing at the template's line, never a traceback.
 
 from __future__ import annotations
 
-import json
 import re
 import traceback
 from collections.abc import Callable
@@ -22,6 +21,7 @@ from .diagnostics import Mark, Report
 from .exports import atom_feed, developments_json, events_geojson
 from .loader import display_path
 from .model import Briefing
+from .output import write_tree
 from .pipeline import load
 from .schema import Likelihood
 from .templating import make_environment
@@ -258,9 +258,6 @@ def render_site(
     return _Pages(briefing, templates, report, site_url, base or Path.cwd(), cache).all()
 
 
-MANIFEST = ".briefing-render.json"
-
-
 def render_to_folder(
     briefings: Path,
     templates: Path,
@@ -280,22 +277,5 @@ def render_to_folder(
     pages = render_site(briefing, templates, report, site_url)
     if report.errors:
         return None
-    manifest = out / MANIFEST
-    previous: list[str] = []
-    if out.exists():
-        if manifest.is_file():
-            previous = json.loads(manifest.read_text(encoding="utf-8"))
-        elif not out.is_dir() or any(out.iterdir()):
-            report.error(
-                display_path(out, Path.cwd()), Mark(),
-                "not an empty folder, nor one `briefing render` wrote; choose another --out",
-            )  # fmt: skip
-            return None
-    for stale in sorted(set(previous) - set(pages)):
-        (out / stale).unlink(missing_ok=True)
-    for path, content in pages.items():
-        target = out / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(content, encoding="utf-8", newline="\n")
-    manifest.write_text(json.dumps(sorted(pages), indent=1) + "\n", encoding="utf-8")
-    return len(pages)
+    written = write_tree(pages, out, report)
+    return written if not report.errors else None
