@@ -12,15 +12,13 @@ Needs ``apt-get install chromium`` and ``pip install playwright``; skipped other
 
 from __future__ import annotations
 
-import functools
-import http.server
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from publish_helpers import serve
 from test_hostile_render import HOSTILE, PWN, build_site
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -35,24 +33,11 @@ ARGS = [
 pytestmark = pytest.mark.slow
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     site = build_site(tmp_path_factory.mktemp("browser") / "project", HOSTILE)
-    handler = functools.partial(_Quiet, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/", site
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with serve(site) as (url, _requested):
+        yield url, site
 
 
 @pytest.fixture(scope="module")
