@@ -1,4 +1,4 @@
-"""Validated briefing → a tree of Markdown pages (and the stylesheet), independent of MkDocs.
+"""Validated briefing → a tree of Markdown pages, feed, exports and assets; no MkDocs here.
 
 ``render_site`` returns ``{path: content}`` for every page at the URLs of the
 contract; the MkDocs plugin adds them to a build, ``briefing render`` writes
