@@ -9,22 +9,23 @@ pages keep being served until the file is fixed.
 
 from __future__ import annotations
 
-import json
 import logging
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import Files
 
 from .diagnostics import Mark, Report, Severity
 from .loader import DocumentCache, display_path
 from .pipeline import load
 from .render import ASSETS, PageCache, render_site
+from .serving import GeneratedFile, MemoryBytecodeCache, merge_search_index, wake_on_change
 
 __all__ = ["BriefingsConfig", "BriefingsPlugin"]
 
@@ -41,19 +42,6 @@ class BriefingsConfig(base.Config):
     """The Jinja templates of the pages, relative to mkdocs.yml."""
 
 
-class GeneratedFile(File):
-    """A generated page that knows whether its content changed since the last build.
-
-    MkDocs asks ``is_modified`` in dirty builds (``mkdocs serve --dirty``) and then
-    skips reading, converting and writing unchanged pages.
-    """
-
-    changed: bool = True
-
-    def is_modified(self) -> bool:
-        return self.changed
-
-
 class BriefingsPlugin(BasePlugin[BriefingsConfig]):
     def __init__(self) -> None:
         self.serving = False
@@ -66,6 +54,8 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         self.search_docs: list[dict[str, Any]] | None = None  # last complete search index
         self.rebuilt: set[str] = set()  # page URLs this build converts
         self.alive: set[str] = set()  # page URLs this build has
+        self.theme_bytecode = MemoryBytecodeCache()
+        self.observer: Any | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup also keeps this instance alive across serve rebuilds.
@@ -134,31 +124,25 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         log.debug(f"{len(self.rebuilt)} of {len(pages)} pages changed")
         return files
 
+    def on_env(
+        self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files
+    ) -> jinja2.Environment:
+        if self.serving:
+            env.bytecode_cache = self.theme_bytecode
+        return env
+
     def on_post_build(self, config: MkDocsConfig) -> None:
-        """In dirty rebuilds the search plugin indexes only the pages it rebuilt; put
-        back the entries of the pages that did not change, so search stays complete."""
-        if not (self.serving and self.dirty):
-            return
-        path = Path(config.site_dir) / "search" / "search_index.json"
-        if not path.is_file():
-            return
-        index = json.loads(path.read_text(encoding="utf-8"))
-        docs = index.get("docs")
-        if not isinstance(docs, list):
-            return
-        if self.search_docs is not None:
-            kept = [
-                doc
-                for doc in self.search_docs
-                if (page := str(doc.get("location", "")).split("#")[0]) in self.alive
-                and page not in self.rebuilt
-            ]
-            docs = index["docs"] = kept + docs
-            path.write_text(json.dumps(index, ensure_ascii=False), encoding="utf-8")
-        self.search_docs = docs
+        if self.serving and self.dirty:
+            path = Path(config.site_dir) / "search" / "search_index.json"
+            self.search_docs = merge_search_index(path, self.search_docs, self.alive, self.rebuilt)
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
-        for folder in (self.briefings, self.templates):
-            if folder.is_dir():
-                server.watch(str(folder))
+        folders = [folder for folder in (self.briefings, self.templates) if folder.is_dir()]
+        for folder in folders:
+            server.watch(str(folder))
+        self.observer = wake_on_change(server, folders)
         return server
+
+    def on_shutdown(self) -> None:
+        if self.observer is not None:
+            self.observer.stop()

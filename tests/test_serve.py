@@ -7,6 +7,7 @@ and is always terminated. Every wait polls (every 0.2 s, 30 s at most).
 
 from __future__ import annotations
 
+import json
 import re
 import socket
 import subprocess
@@ -85,14 +86,16 @@ def _having(text: str, expected: str) -> str | None:
     return text if expected in text else None
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[Server]:
+@pytest.fixture(params=["full", "dirty"])
+def server(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Server]:
+    """`mkdocs serve`, rebuilding everything or (as `make serve`) only what changed."""
     project = copy_project(tmp_path / "project")
     port = free_port()
     log = tmp_path / "serve.log"
+    dirty = ["--dirty"] if request.param == "dirty" else []
     with log.open("wb") as sink:
         process = subprocess.Popen(
-            [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+            [sys.executable, "-m", "mkdocs", "serve", *dirty, "--dev-addr", f"127.0.0.1:{port}"],
             cwd=project,
             env=MKDOCS_ENV,
             stdout=sink,
@@ -169,3 +172,23 @@ def test_template_edits_reach_the_page_and_a_broken_template_keeps_the_last_good
     _edit(project, template, r"^# Situation .*$", "# Situation, day by day")
     server.wait_for_text("/situation/", "Situation, day by day")
     assert "Traceback" not in server.output()
+
+
+def _indexed(server: Server) -> dict[str, str]:
+    """Search index entries: location → title + text."""
+    status, body = server.get("/search/search_index.json")
+    assert status == 200
+    return {doc["location"]: doc["title"] + " " + doc["text"] for doc in json.loads(body)["docs"]}
+
+
+def test_search_index_stays_complete_after_an_edit(server: Server) -> None:
+    # A dirty rebuild indexes only the pages it rebuilt; the plugin keeps the rest.
+    before = _indexed(server)
+    _edit(server.project, DEV_FILE, r"^title: .*$", "title: Rebels stop short of Homs")
+    server.wait_for_text(DEV_URL, "Rebels stop short of Homs")
+    after = server.wait(
+        "the new title in the search index",
+        lambda: (index := _indexed(server)) and ("Rebels stop short" in str(index)) and index,
+    )
+    assert set(after) == set(before)
+    assert "Rebels stop short of Homs" in after[DEV_URL.lstrip("/")]
