@@ -115,9 +115,17 @@ def _development(ident: str, dev: Development, briefing: Briefing, site_url: str
     }
 
 
-def developments_json(briefing: Briefing, site_url: str = "") -> str:
+def _dumps(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def developments_json(
+    briefing: Briefing, site_url: str = "", memo: dict[str, tuple[Any, str]] | None = None
+) -> str:
+    """The JSON export. ``memo`` (kept by a long-lived caller) reuses the encoded record
+    of every development whose inputs compare equal to last time."""
     meta = briefing.meta
-    data = {
+    head = {
         "version": EXPORT_VERSION,
         "briefing": {
             "title": meta.title,
@@ -126,12 +134,25 @@ def developments_json(briefing: Briefing, site_url: str = "") -> str:
             "as_of": _iso(meta.as_of),
             "summary": meta.summary,
         },
-        "developments": [
-            _development(ident, dev, briefing, site_url)
-            for ident, dev in briefing.developments_newest_first()
-        ],
     }
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n"
+    records = []
+    for ident, dev in briefing.developments_newest_first():
+        key = (
+            dev, site_url,
+            [briefing.places[p] for p in dev.places],
+            [briefing.actors[a] for a in dev.actors],
+            [briefing.sources[ref.source] for ref in dev.sources],
+        )  # fmt: skip
+        known = memo.get(ident) if memo is not None else None
+        if known is not None and known[0] == key:
+            records.append(known[1])
+            continue
+        record = _dumps(_development(ident, dev, briefing, site_url))
+        if memo is not None:
+            memo[ident] = (key, record)
+        records.append(record)
+    # The same bytes as encoding {"version", "briefing", "developments"} in one go.
+    return _dumps(head)[:-1] + ',"developments":[' + ",".join(records) + "]}\n"
 
 
 def events_geojson(briefing: Briefing, site_url: str = "") -> str:

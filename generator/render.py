@@ -73,6 +73,7 @@ class PageCache:
     stamp: tuple[tuple[str, int, int], ...] = ()
     entries: dict[str, tuple[Any, str]] = field(default_factory=dict)
     env: jinja2.Environment | None = None  # compiled templates, kept while unchanged
+    exports: dict[str, tuple[Any, str]] = field(default_factory=dict)  # encoded JSON records
 
     def prepare(self, templates: Path) -> None:
         stamp = tuple(
@@ -225,7 +226,8 @@ class _Pages:
         """The feed, the data exports and the static assets."""
         b, site_url = self.briefing, self.site_url
         self.out["feed.xml"] = atom_feed(b, site_url)
-        self.out["data/developments.json"] = developments_json(b, site_url)
+        memo = self.cache.exports if self.cache is not None else None
+        self.out["data/developments.json"] = developments_json(b, site_url, memo)
         self.out["data/events.geojson"] = events_geojson(b, site_url)
         for tree_path, template_path in ASSETS.items():
             try:
