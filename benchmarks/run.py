@@ -21,6 +21,7 @@ import re
 import resource
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -33,6 +34,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 from synth import write_briefing  # noqa: E402
 
+EDITS = 5  # saves timed in one `mkdocs serve` session; the median is reported
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": "0"}
 
 
@@ -153,18 +155,24 @@ def serve_latency(n: int, work: Path, extra: list[str]) -> float:
         cwd=folder, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
-        target = sorted((briefings / "developments").glob("*.yaml"))[n // 2]
-        url = f"http://127.0.0.1:{port}/situation/{target.stem}/"
         deadline = time.monotonic() + 600
         while "Synthetic" not in _get(f"http://127.0.0.1:{port}/") and time.monotonic() < deadline:
             time.sleep(0.2)
-        text = target.read_text(encoding="utf-8")
-        marker = f"Edited at {time.time_ns()}"
-        start = time.perf_counter()
-        target.write_text(re.sub(r"^title: .*$", f'title: "{marker}"', text, count=1, flags=re.M))
-        while marker not in _get(url) and time.perf_counter() - start < 600:
-            time.sleep(0.05)
-        return time.perf_counter() - start
+        files = sorted((briefings / "developments").glob("*.yaml"))
+        timings = []
+        for target in files[n // 2 : n // 2 + EDITS * 37 : 37]:  # several files, one at a time
+            url = f"http://127.0.0.1:{port}/situation/{target.stem}/"
+            text = target.read_text(encoding="utf-8")
+            marker = f"Edited at {time.time_ns()}"
+            start = time.perf_counter()
+            target.write_text(
+                re.sub(r"^title: .*$", f'title: "{marker}"', text, count=1, flags=re.M)
+            )
+            while marker not in _get(url) and time.perf_counter() - start < 600:
+                time.sleep(0.02)
+            timings.append(time.perf_counter() - start)
+            time.sleep(1)  # let the server settle before the next save
+        return statistics.median(timings)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -215,8 +223,8 @@ def main() -> None:
         say(f"\n## Edit loop at N = {serve_n:,} (`mkdocs serve`)\n")
         dirty = serve_latency(serve_n, work, ["--dirty"])
         full = serve_latency(serve_n, work, [])
-        say(f"Save → new page served, `mkdocs serve --dirty` (as `make serve`): {dirty:.2f} s"
-            " (target ≤ 1 s)")  # fmt: skip
+        say(f"Save → new page served, `mkdocs serve --dirty` (as `make serve`), median of "
+            f"{EDITS} saves: {dirty:.2f} s (target ≤ 1 s)")  # fmt: skip
         say(f"Save → new page served, plain `mkdocs serve` (full rebuild): {full:.2f} s")
         thousand = next((r for r in rows if r["n"] == 1000), rows[-1])
         weights = [(r["home_kib"], r["timeline_kib"], r["dev_kib"]) for r in rows]

@@ -186,8 +186,11 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "briefing"
 
 
-def atom_feed(briefing: Briefing, site_url: str = "") -> str:
-    """An Atom 1.0 feed, one entry per development, newest first."""
+def atom_feed(
+    briefing: Briefing, site_url: str = "", memo: dict[str, tuple[Any, ET.Element]] | None = None
+) -> str:
+    """An Atom 1.0 feed, one entry per development, newest first. ``memo`` (kept by a
+    long-lived caller) reuses the entry of every development that did not change."""
     ET.register_namespace("", ATOM)
     meta = briefing.meta
     newest = briefing.developments_newest_first()
@@ -212,7 +215,13 @@ def atom_feed(briefing: Briefing, site_url: str = "") -> str:
     author = sub(root, "author")
     sub(author, "name", meta.title)
     for ident, dev in newest:
+        known = memo.get(ident) if memo is not None else None
+        if known is not None and known[0] == (dev, site_url, base):
+            root.append(known[1])
+            continue
         entry = sub(root, "entry")
+        if memo is not None:
+            memo[ident] = ((dev, site_url, base), entry)
         sub(entry, "id", f"{base}:situation:{ident}")
         sub(entry, "title", dev.title)
         sub(entry, "link", href=_url(site_url, ident), rel="alternate", type="text/html")

@@ -74,6 +74,7 @@ class PageCache:
     entries: dict[str, tuple[Any, str]] = field(default_factory=dict)
     env: jinja2.Environment | None = None  # compiled templates, kept while unchanged
     exports: dict[str, tuple[Any, str]] = field(default_factory=dict)  # encoded JSON records
+    feed: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # Atom entries
 
     def prepare(self, templates: Path) -> None:
         stamp = tuple(
@@ -175,7 +176,11 @@ class _Pages:
         latest = [views[i] for i, _ in index.newest[:LATEST]]
         self.page("home", "overview.md.j2", latest=latest, map=MapView.build(b, index.by_place))
         for path, chunk, pager in paginate(index.newest, TIMELINE_PAGE, "situation"):
-            self.render(path, "timeline.md.j2", days=index.by_day(chunk), views=views, pager=pager)
+            places = {i: [b.places[p].name for p in d.places] for i, d in chunk}
+            self.render(
+                path, "timeline.md.j2", cached=True, days=index.by_day(chunk), places=places,
+                pager=pager, total=len(index.newest), as_of=b.meta.as_of,
+            )  # fmt: skip
         for ident, view in views.items():
             self.render(
                 page_path("development", ident), "development.md.j2", cached=True, view=view
@@ -225,9 +230,11 @@ class _Pages:
     def files(self) -> None:
         """The feed, the data exports and the static assets."""
         b, site_url = self.briefing, self.site_url
-        self.out["feed.xml"] = atom_feed(b, site_url)
-        memo = self.cache.exports if self.cache is not None else None
-        self.out["data/developments.json"] = developments_json(b, site_url, memo)
+        cache = self.cache
+        self.out["feed.xml"] = atom_feed(b, site_url, cache.feed if cache else None)
+        self.out["data/developments.json"] = developments_json(
+            b, site_url, cache.exports if cache else None
+        )
         self.out["data/events.geojson"] = events_geojson(b, site_url)
         for tree_path, template_path in ASSETS.items():
             try:
