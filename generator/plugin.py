@@ -51,7 +51,7 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         self.documents = DocumentCache()  # parsed YAML, reused for unchanged files
         self.rendered = PageCache()  # pages reused when their inputs are unchanged
         self.dirty = False
-        self.search_docs: list[dict[str, Any]] | None = None  # last complete search index
+        self.search_docs: dict[str, list[str]] | None = None  # last complete search index
         self.rebuilt: set[str] = set()  # page URLs this build converts
         self.alive: set[str] = set()  # page URLs this build has
         self.theme_bytecode = MemoryBytecodeCache()

@@ -62,28 +62,44 @@ class MemoryBytecodeCache(jinja2.BytecodeCache):
         self.store[bucket.key] = bucket.bytecode_to_string()
 
 
+def _dumps(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
 def merge_search_index(
     path: Path,
-    previous: list[dict[str, Any]] | None,
+    previous: dict[str, list[str]] | None,
     alive: set[str],
     rebuilt: set[str],
-) -> list[dict[str, Any]] | None:
-    """Complete the search index a dirty build wrote at ``path``; returns its entries."""
+) -> dict[str, list[str]] | None:
+    """Complete the search index a dirty build wrote at ``path``.
+
+    Returns the index's entries by page URL, each already encoded, for the next
+    rebuild: only the rebuilt pages' entries are encoded again.
+    """
     if not path.is_file():
         return previous
     index = json.loads(path.read_text(encoding="utf-8"))
-    docs = index.get("docs")
+    docs = index.get("docs") if isinstance(index, dict) else None
     if not isinstance(docs, list):
         return previous
-    if previous is not None:
-        kept = [
-            doc
-            for doc in previous
-            if (page := str(doc.get("location", "")).split("#")[0]) in alive and page not in rebuilt
-        ]
-        docs = index["docs"] = kept + docs
-        path.write_text(json.dumps(index, ensure_ascii=False), encoding="utf-8")
-    return list(docs)
+    fresh: dict[str, list[str]] = {}
+    for doc in docs:
+        page = str(doc.get("location", "")).split("#")[0]
+        fresh.setdefault(page, []).append(_dumps(doc))
+    if previous is None:  # a full build: the file is complete already
+        return fresh
+    merged = {
+        page: entries
+        for page, entries in previous.items()
+        if page in alive and page not in rebuilt and page not in fresh
+    }
+    merged.update(fresh)
+    rest = _dumps({key: value for key, value in index.items() if key != "docs"})
+    entries = ",".join(entry for page in merged.values() for entry in page)
+    text = rest[:-1] + ("," if len(rest) > 2 else "") + '"docs":[' + entries + "]}"
+    path.write_text(text, encoding="utf-8")
+    return merged
 
 
 def wake_on_change(server: Any, folders: Iterable[Path]) -> Any | None:
