@@ -145,6 +145,9 @@ def read_document(
     if path.is_dir():
         report.error(shown, Mark(), "expected a YAML file, found a folder")
         return None
+    if not path.is_file():  # a named pipe or device would block the read
+        report.error(shown, Mark(), "not a regular file; refused")
+        return None
     try:
         stat = path.stat()
         size = stat.st_size

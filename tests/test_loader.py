@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from conftest import MINIMAL, render
+from conftest import MINIMAL, load_dir, render, write_briefing
 from generator.diagnostics import Mark, Report
 from generator.loader import MAX_BYTES, Document, display_path, load_briefing_dir
 
@@ -193,3 +194,14 @@ def test_document_mark_falls_back_to_the_nearest_ancestor() -> None:
     assert doc.mark(("a",), key=True) == Mark(2, 1)
     assert doc.mark(("a", 0, "b"), key=True) == Mark(3, 5)
     assert Document("y.yaml", "y", {}).mark(("a",)) == Mark(1, 1)
+
+
+def test_a_named_pipe_is_refused_not_read(tmp_path: Path) -> None:
+    root = write_briefing(tmp_path / "b")
+    os.mkfifo(root / "developments" / "2024-12-07-pipe.yaml")
+    briefing, report = load_dir(root)  # returns at once: a FIFO is never opened
+    assert briefing is None
+    lines = render(report).splitlines()
+    assert [line for line in lines if "pipe" in line] == [
+        "developments/2024-12-07-pipe.yaml:1:1: error: not a regular file; refused"
+    ]
