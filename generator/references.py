@@ -33,6 +33,18 @@ def _ids(data: Any, field: str) -> Iterator[tuple[str, Loc]]:
             yield value["source"], (field, index, "source")
 
 
+def _strings(data: Any, path: Loc = ()) -> Iterator[tuple[str, Loc]]:
+    """Every text value in ``data`` with its path (data is at most 40 levels deep)."""
+    if isinstance(data, str):
+        yield data, path
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from _strings(value, (*path, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _strings(value, (*path, index))
+
+
 def _after(moment: date | datetime, as_of: date | datetime) -> bool:
     if isinstance(moment, datetime) and isinstance(as_of, datetime):
         return moment > as_of
@@ -154,6 +166,17 @@ class _Checker:
                 f"'within' goes round in a circle: {' → '.join([*chain, start])}",
             )  # fmt: skip
 
+    def todos(self) -> None:
+        """Skeletons from `briefing new` say TODO where the writer must fill in."""
+        for registry in (self.located.developments, self.located.topics):
+            for origin in registry.origins.values():
+                for text, path in _strings(origin.raw()):
+                    if text.lstrip().startswith("TODO"):
+                        self.report.warning(
+                            origin.doc.path, origin.mark(*path),
+                            "still says TODO (from `briefing new`); fill it in",
+                        )  # fmt: skip
+
     def uncited(self) -> None:
         if not self.located.complete:  # an unreadable file may cite them
             return
@@ -172,3 +195,4 @@ def check_references(located: Located, report: Report) -> None:
     checker.topics()
     checker.places()
     checker.uncited()
+    checker.todos()

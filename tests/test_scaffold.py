@@ -99,15 +99,18 @@ def test_skeleton_reads_back_with_the_exact_title(
     path, _ = new_development(root, title, DAY, "2024-12-06-new")
     briefing, report = load_dir(root)
     stem = "developments/2024-12-06-new.yaml"
-    # Only what the writer must fill in is an error: the sources.
+    # The sources are errors until filled in; the TODO texts are warnings.
+    todo = "warning: still says TODO (from `briefing new`); fill it in"
     assert render(report) == (
+        f"{stem}:7:10: {todo}\n"
+        f"{stem}:10:11: {todo}\n"
         f"{stem}:11:14: error: sources: needs at least 1 entry\n"
         f"{stem}:12:10: error: sources: needs at least 1 entry\n"
     )
     filled = path.read_text(encoding="utf-8").replace("sources: []", "sources: [sohr]")
     path.write_text(filled, encoding="utf-8")
     briefing, report = load_dir(root)
-    assert render(report) == ""
+    assert render(report) == f"{stem}:7:10: {todo}\n{stem}:10:11: {todo}\n"
     assert briefing is not None
     assert briefing.developments["2024-12-06-new"].title == " ".join(title.split())
 
@@ -118,5 +121,7 @@ def test_topic_skeleton_loads(make_briefing: Callable[..., Path]) -> None:
     assert path == root / "background" / "the-m5-highway.yaml"
     assert todo == ["summary", "body", "actors", "places", "sources"]
     briefing, report = load_dir(root)
-    assert render(report) == ""
+    todo = "warning: still says TODO (from `briefing new`); fill it in"
+    stem = "background/the-m5-highway.yaml"
+    assert render(report) == f"{stem}:3:10: {todo}\n{stem}:5:7: {todo}\n"
     assert briefing is not None and briefing.topics["the-m5-highway"].title == "The M5 highway"
