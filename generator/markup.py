@@ -86,6 +86,22 @@ class _InertRenderer(RendererHTML):
 
     fence = code_block
 
+    # Prose sits under the page's own headings (a development's "## Summary"), so a
+    # heading written in prose starts at <h3>: never a second <h1> on the page.
+    def heading_open(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
+        return f"<h{_shifted(tokens[idx].tag)}>"
+
+    def heading_close(
+        self, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
+        return f"</h{_shifted(tokens[idx].tag)}>\n"
+
+
+def _shifted(tag: str) -> int:
+    return min(int(tag[1:]) + 2, 6)
+
 
 @lru_cache(maxsize=1)
 def _renderer() -> MarkdownIt:

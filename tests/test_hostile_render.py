@@ -419,7 +419,7 @@ def test_exact_markdown_at_key_spots(hostile: Briefing, pages: dict[str, str]) -
         "<p>&#60;/div&#62;</p>",
         "<p>&#60;&#33;-- comment</p>",
         "<td>&#60;script&#62;window.&#95;&#95;pwned&#61;1&#60;/script&#62;</td>",
-        "<h1>heading &#123; &#35;id .class onclick&#61;x &#125;</h1>",
+        "<h3>heading &#123; &#35;id .class onclick&#61;x &#125;</h3>",  # prose headings start at h3
         "<pre><code>&#60;script&#62;window.&#95;&#95;pwned&#61;1&#60;/script&#62;&#10;</code></pre>",
         # an unused reference definition to javascript: is not a definition, only text
         "<p>&#91;x&#93;&#58; javascript&#58;alert(1)</p>",
