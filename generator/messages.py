@@ -144,8 +144,11 @@ def report_validation_error(
         loc = _where_loc(error)
         kind = error["type"]
         full = (*prefix, *loc)
+        at = (error.get("ctx") or {}).get("at")
         if kind == "missing":
             mark = doc.mark(full[:-1])
+        elif at:  # an entry-wide rule that names the key it is about
+            mark = doc.mark((*full, at), key=True)
         elif kind == "extra_forbidden":
             mark = doc.mark(full, key=True)
         else:

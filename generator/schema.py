@@ -49,8 +49,9 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}", re.ASCII)
 
 
-def _fail(message: str) -> PydanticCustomError:
-    return PydanticCustomError("briefing", message)
+def _fail(message: str, at: str | None = None) -> PydanticCustomError:
+    """Our own error; ``at`` names the key to point at when a whole entry is at fault."""
+    return PydanticCustomError("briefing", message, {"at": at} if at else None)
 
 
 def id_problem(value: str) -> str | None:
@@ -267,8 +268,8 @@ class Place(_Model):
     @model_validator(mode="after")
     def _both_or_neither(self) -> Place:
         if (self.lat is None) != (self.lon is None):
-            missing = "lon" if self.lon is None else "lat"
-            raise _fail(f"give both lat and lon, or neither: '{missing}' is missing")
+            missing, given = ("lon", "lat") if self.lon is None else ("lat", "lon")
+            raise _fail(f"give both lat and lon, or neither: '{missing}' is missing", at=given)
         return self
 
 
