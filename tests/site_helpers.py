@@ -55,6 +55,22 @@ def copy_project(dst: Path, briefings: Path = EXAMPLE) -> Path:
     return dst
 
 
+def run_module(
+    cwd: Path, module: str, *args: str, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m MODULE ARGS`` in ``cwd``; stdout and stderr kept apart."""
+    return subprocess.run(
+        [sys.executable, "-m", module, *args],
+        cwd=cwd,
+        env=MKDOCS_ENV,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=timeout,
+        check=False,
+    )
+
+
 def mkdocs(cwd: Path, *args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
     """Run ``python -m mkdocs ARGS`` in ``cwd``; stdout and stderr are merged."""
     return subprocess.run(

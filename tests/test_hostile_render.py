@@ -18,11 +18,9 @@ from __future__ import annotations
 
 import html
 import json
-import os
 import re
 import shutil
 import subprocess
-import sys
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -33,6 +31,7 @@ from typing import Any
 
 import pytest
 from mkdocs.utils.meta import get_data
+from site_helpers import run_module
 
 from conftest import CASES, MINIMAL, PROJECT, load_dir, render, write_briefing
 from generator import Briefing, Report
@@ -132,17 +131,7 @@ def make_project(dst: Path, briefings: Path) -> Path:
 
 
 def mkdocs_build(project: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONIOENCODING": "utf-8"}
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", *extra],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-        check=False,
-    )
+    return run_module(project, "mkdocs", "build", "--strict", *extra)
 
 
 def build_site(dst: Path, briefings: Path) -> Path:

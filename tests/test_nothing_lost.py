@@ -10,18 +10,16 @@ its own output), ``mkdocs build`` (good and failed) and ``briefing new``.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from site_helpers import run_module
 
 from conftest import PROJECT
 
 MANIFEST = ".briefing-render.json"
-ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONIOENCODING": "utf-8"}
 DEV = "briefings/developments"
 STRIKE = "2024-12-06-russian-strike-on-rastan-bridge"
 
@@ -64,29 +62,11 @@ def project(tmp_path: Path) -> Path:
 
 
 def briefing(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "generator", *args],
-        cwd=project,
-        env=ENV,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-        check=False,
-    )
+    return run_module(project, "generator", *args)
 
 
 def mkdocs_build(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", *args],
-        cwd=project,
-        env=ENV,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-        check=False,
-    )
+    return run_module(project, "mkdocs", "build", *args)
 
 
 def no_traceback(result: subprocess.CompletedProcess[str]) -> None:
