@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from publish_helpers import build_env, copy_project, read_briefing, run
 
 pytestmark = pytest.mark.slow
@@ -140,3 +141,20 @@ def test_redeploy_replaces_the_published_site(deployed: tuple[Path, Path], tmp_p
     assert EXTRA_ID not in git(origin, "show", "gh-pages:data/developments.json")
     assert len(git(origin, "rev-list", "gh-pages").split()) == 2
     assert f"situation/{EXTRA_ID}/index.html" in published(first_origin)
+
+
+def test_pages_workflow_validates_builds_strictly_and_deploys_on_push_to_main() -> None:
+    workflow = Path(__file__).resolve().parent.parent / ".github" / "workflows" / "pages.yml"
+    data = yaml.safe_load(workflow.read_text(encoding="utf-8"))
+    triggers = data[True]  # YAML 1.1 reads the key `on` as True
+    assert triggers["push"]["branches"] == ["main"]
+    build = [step.get("run", "") for step in data["jobs"]["build"]["steps"]]
+    order = [
+        next(i for i, run in enumerate(build) if "pip install ." in run),
+        build.index("briefing validate --strict"),
+        build.index("mkdocs build --strict"),
+    ]
+    assert order == sorted(order)
+    uses = [step.get("uses", "") for step in data["jobs"]["deploy"]["steps"]]
+    assert any(use.startswith("actions/deploy-pages@") for use in uses)
+    assert data["permissions"]["pages"] == "write"
