@@ -32,7 +32,6 @@ __all__ = [
     "inline_html",
     "plain",
     "prose_html",
-    "safe_url",
 ]
 
 ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -56,11 +55,6 @@ def _allowed(url: str) -> bool:
     if scheme:
         return scheme in ALLOWED_SCHEMES
     return True
-
-
-def safe_url(url: str) -> bool:
-    """Public name for the link rule: http, https, mailto or relative."""
-    return _allowed(url)
 
 
 def _entities(text: str) -> str:

@@ -62,14 +62,10 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         self.serving = command == "serve"
         self.dirty = dirty
 
-    def _dir(self, config: MkDocsConfig, value: str) -> Path:
-        root = Path(config.config_file_path or ".").resolve().parent
-        return (root / value).resolve()
-
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.root = Path(config.config_file_path or ".").resolve().parent
-        self.briefings = self._dir(config, self.config.briefings_dir)
-        self.templates = self._dir(config, self.config.templates_dir)
+        self.briefings = (self.root / self.config.briefings_dir).resolve()
+        self.templates = (self.root / self.config.templates_dir).resolve()
         for name in REQUIRED_EXTENSIONS:
             if name not in config.markdown_extensions:
                 config.markdown_extensions.append(name)
