@@ -40,6 +40,7 @@ import yaml
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 from mkdocs.utils.meta import get_data
+from site_helpers import write_yaml_tree
 from test_hostile_render import (
     MARKDOWN_ATTRIBUTES,
     PROSE_TAGS,
@@ -283,14 +284,6 @@ def with_lon(entry: dict[str, Any]) -> dict[str, Any]:
     return entry
 
 
-def write(root: Path, files: dict[str, Any]) -> None:
-    for name, data in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
-        path.write_text(text, encoding="utf-8")
-
-
 # --- checks --------------------------------------------------------------------------------
 
 
@@ -331,7 +324,7 @@ def check_html(path: str, page: str) -> None:
 def run(files: dict[str, Any]) -> tuple[Briefing | None, Report, dict[str, str]]:
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp) / "briefings"
-        write(root, files)
+        write_yaml_tree(root, files)
         report = Report()
         briefing = load(root, report, base=root)
     check_diagnostics(briefing, report)
