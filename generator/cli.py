@@ -63,8 +63,9 @@ def _schema(args: argparse.Namespace) -> int:
     return 0
 
 
-def _site_url_from(config: Path) -> str:
-    """``site_url`` from an mkdocs.yml, read as plain YAML (its ``!ENV`` tags ignored)."""
+def _settings_from(config: Path) -> tuple[str, str]:
+    """``site_url`` and the briefings plugin's ``feed_id`` from an mkdocs.yml, read as
+    plain YAML (its ``!ENV`` tags ignored); empty where absent or unreadable."""
     import yaml
 
     class _Loader(yaml.CSafeLoader):
@@ -74,21 +75,32 @@ def _site_url_from(config: Path) -> str:
     try:
         data = yaml.load(config.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506
     except (OSError, yaml.YAMLError):
-        return ""
-    value = data.get("site_url") if isinstance(data, dict) else None
-    return value if isinstance(value, str) else ""
+        return "", ""
+    if not isinstance(data, dict):
+        return "", ""
+    site_url = data.get("site_url")
+    feed_id: object = ""
+    for plugin in data.get("plugins") or []:
+        if isinstance(plugin, dict) and isinstance(plugin.get("briefings"), dict):
+            feed_id = plugin["briefings"].get("feed_id", "")
+    return (
+        site_url if isinstance(site_url, str) else "",
+        feed_id if isinstance(feed_id, str) else "",
+    )
 
 
 def _render(args: argparse.Namespace) -> int:
-    from .render import render_to_folder
+    from .output import write_tree
+    from .pipeline import render_tree
 
     report = Report()
-    site_url = args.site_url if args.site_url is not None else _site_url_from(Path(args.config))
-    written = render_to_folder(
-        Path(args.dir), Path(args.templates), Path(args.out), report, site_url=site_url
-    )
+    site_url, feed_id = _settings_from(Path(args.config))
+    if args.site_url is not None:
+        site_url = args.site_url
+    pages = render_tree(Path(args.dir), Path(args.templates), report, site_url, feed_id)
+    written = write_tree(pages, Path(args.out), report) if pages is not None else 0
     code = _print_report(report, args.strict)
-    if written is not None and code == 0:
+    if pages is not None and not report.errors and code == 0:
         print(f"wrote {written} pages to {args.out}")
         return 0
     return 1
@@ -135,7 +147,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="the published address, for absolute links in feed and data "
         "(default: site_url of --config)",
     )
-    render.add_argument("--config", default="mkdocs.yml", help="where to read site_url from")
+    render.add_argument(
+        "--config", default="mkdocs.yml", help="where to read site_url and feed_id from"
+    )
     render.set_defaults(func=_render)
     return parser
 

@@ -1,9 +1,9 @@
 """Diagnostics: the one error type of the project and how problems are reported.
 
 Every problem a user can cause is a :class:`Diagnostic` with a project-relative
-path, a 1-based line and column, a severity and a message. Stages collect them
-in a :class:`Report` and stop once, raising :class:`BriefingError` with all of
-them, so a person learns of every mistake in one run.
+path, a 1-based line and column, a severity and a message. Every stage adds
+what it finds to one :class:`Report`; the caller (the CLI, the MkDocs plugin)
+prints all of it and stops once, so a person learns of every mistake in one run.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 __all__ = [
-    "BriefingError",
     "Diagnostic",
     "Mark",
     "Report",
@@ -78,9 +77,6 @@ class Report:
     def warning(self, path: str, mark: Mark, message: str) -> None:
         self.items.append(Diagnostic(path, mark, Severity.WARNING, message))
 
-    def extend(self, diagnostics: Iterable[Diagnostic]) -> None:
-        self.items.extend(diagnostics)
-
     @property
     def errors(self) -> list[Diagnostic]:
         return sorted(
@@ -95,22 +91,6 @@ class Report:
 
     def sorted(self) -> list[Diagnostic]:
         return sorted(set(self.items), key=Diagnostic.sort_key)
-
-    def raise_if_errors(self) -> None:
-        if self.errors:
-            raise BriefingError(self.sorted())
-
-
-class BriefingError(Exception):
-    """Raised once a stage has found problems; carries every diagnostic."""
-
-    def __init__(self, diagnostics: list[Diagnostic]) -> None:
-        self.diagnostics = diagnostics
-        super().__init__("\n".join(str(d) for d in diagnostics))
-
-    @property
-    def errors(self) -> list[Diagnostic]:
-        return [d for d in self.diagnostics if d.severity is Severity.ERROR]
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

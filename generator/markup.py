@@ -18,23 +18,20 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import lru_cache
-from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
+from .links import allowed, commonmark
+
 __all__ = [
-    "ALLOWED_SCHEMES",
-    "bad_links",
     "excerpt",
     "inline_html",
     "plain",
     "prose_html",
 ]
-
-ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
 
 # Characters that Markdown (Python-Markdown with tables, attr_list, admonitions,
 # abbreviations, footnotes) or HTML might act on, plus Jinja's delimiters.
@@ -42,19 +39,6 @@ _ACTIVE = str.maketrans({c: f"&#{ord(c)};" for c in "\\`*_{}[]()<>#+-.!|~:&\"'=$
 # In prose rendered to HTML, text keeps ordinary punctuation but loses every
 # character another Markdown pass (Python-Markdown and its extensions) could act on.
 _PROSE_ACTIVE = str.maketrans({c: f"&#{ord(c)};" for c in '\\`*_[]{}<>#|~^=:!&"$'})
-_LINKISH = re.compile(r"\]\(|\]:|<[a-zA-Z]|\]\[")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-
-
-def _allowed(url: str) -> bool:
-    """True for http, https, mailto and relative targets."""
-    cleaned = _CONTROL.sub("", url).strip()
-    if not cleaned:
-        return True
-    scheme = urlsplit(cleaned).scheme.lower() if ":" in cleaned else ""
-    if scheme:
-        return scheme in ALLOWED_SCHEMES
-    return True
 
 
 def _entities(text: str) -> str:
@@ -105,30 +89,8 @@ def _renderer() -> MarkdownIt:
     # `![x](url)` shows as "!" and a plain link instead.
     md.disable("image")
     default = md.validateLink
-    md.validateLink = lambda url: default(url) and _allowed(url)  # type: ignore[method-assign]
+    md.validateLink = lambda url: default(url) and allowed(url)  # type: ignore[method-assign]
     return md
-
-
-@lru_cache(maxsize=1)
-def _link_finder() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False})
-    md.validateLink = lambda url: True  # type: ignore[method-assign]
-    return md
-
-
-def bad_links(text: str) -> list[str]:
-    """Link targets in Markdown ``text`` that are not http, https, mailto or relative."""
-    if not _LINKISH.search(text):
-        return []
-    found: list[str] = []
-    for block in _link_finder().parse(text):
-        for token in block.children or ():
-            if token.type in ("link_open", "image"):
-                key = "href" if token.type == "link_open" else "src"
-                target = str(token.attrs.get(key, ""))
-                if not _allowed(target):
-                    found.append(target)
-    return found
 
 
 @lru_cache(maxsize=65536)
@@ -152,7 +114,7 @@ def inline_html(text: str) -> str:
 def excerpt(text: str, limit: int = 220) -> str:
     """The words of Markdown ``text`` without markup, cut at ``limit`` characters."""
     words: list[str] = []
-    for block in _link_finder().parse(text):
+    for block in commonmark().parse(text):
         for token in block.children or ():
             if token.type in ("text", "code_inline"):
                 words.append(token.content)

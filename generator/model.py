@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any
 
 from .schema import Actor, BriefingMeta, Development, Place, Source, Topic
 
-__all__ = ["Briefing", "day_of", "moment_key"]
+__all__ = ["Briefing", "day_of", "last_updated", "moment_key"]
 
 
 def moment_key(moment: date | datetime) -> datetime:
@@ -25,6 +24,11 @@ def moment_key(moment: date | datetime) -> datetime:
 def day_of(moment: date | datetime) -> date:
     """The calendar day as written (a datetime keeps its own offset's day)."""
     return moment.date() if isinstance(moment, datetime) else moment
+
+
+def last_updated(dev: Development) -> date | datetime:
+    """When the briefing last touched a development: its newest update, else its date."""
+    return max([dev.date, *(u.at for u in dev.updates)], key=moment_key)
 
 
 @dataclass(frozen=True)
@@ -50,21 +54,3 @@ class Briefing:
             self.topics.items(),
             key=lambda item: (item[1].order if item[1].order is not None else 10**9, item[0]),
         )
-
-    def to_data(self) -> dict[str, Any]:
-        """Plain JSON-able data (for regression tests and exports)."""
-
-        def dump(items: dict[str, Any]) -> dict[str, Any]:
-            return {
-                key: value.model_dump(mode="json", exclude_defaults=True)
-                for key, value in sorted(items.items())
-            }
-
-        return {
-            "briefing": self.meta.model_dump(mode="json", exclude_defaults=True),
-            "sources": dump(self.sources),
-            "actors": dump(self.actors),
-            "places": dump(self.places),
-            "developments": dump(self.developments),
-            "topics": dump(self.topics),
-        }

@@ -1,6 +1,7 @@
-"""The core, independent of MkDocs: files → documents → validated model.
+"""The core, independent of MkDocs: files → documents → validated model → pages.
 
-``load`` is what the CLI, the MkDocs plugin and the tests call.
+``load`` is what the CLI, the MkDocs plugin and the tests call; ``render_tree``
+adds the rendering, for ``briefing render`` and other engines.
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ from .diagnostics import Report
 from .loader import DocumentCache, load_briefing_dir
 from .model import Briefing
 from .references import check_references
+from .render import render_site
 from .validate import validate
 
-__all__ = ["load"]
+__all__ = ["load", "render_tree"]
 
 
 def load(
@@ -36,3 +38,14 @@ def load(
         developments=located.developments.items,
         topics=located.topics.items,
     )
+
+
+def render_tree(
+    root: Path, templates: Path, report: Report, site_url: str = "", feed_id: str = ""
+) -> dict[str, str] | None:
+    """Load, check and render a briefing folder: ``{tree path: text}``, or None on errors."""
+    briefing = load(root, report)
+    if briefing is None:
+        return None
+    pages = render_site(briefing, templates, report, site_url, feed_id=feed_id)
+    return None if report.errors else pages

@@ -18,10 +18,11 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin
+from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files
 
 from .diagnostics import Mark, Report, Severity
+from .feed import FEED_ID_PATTERN
 from .loader import DocumentCache, display_path
 from .pipeline import load
 from .render import ASSETS, PageCache, render_site
@@ -40,6 +41,9 @@ class BriefingsConfig(base.Config):
     """The briefing folder, relative to mkdocs.yml."""
     templates_dir = c.Type(str, default="templates")
     """The Jinja templates of the pages, relative to mkdocs.yml."""
+    feed_id = c.Type(str, default="")
+    """The Atom feed's permanent id, a URI such as ``tag:example.org,2024:sudan``
+    (default: made from ``site_url``); feed readers know every entry by it."""
 
 
 class BriefingsPlugin(BasePlugin[BriefingsConfig]):
@@ -63,6 +67,16 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         self.dirty = dirty
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        feed_id = self.config.feed_id
+        if feed_id and not FEED_ID_PATTERN.match(feed_id):
+            raise PluginError(
+                f"briefings: feed_id '{feed_id}' is not a URI; use e.g. tag:example.org,2024:name"
+            )
+        if not feed_id and not config.site_url:
+            log.info(
+                "briefings: no site_url or feed_id; the feed's ids follow the briefing's "
+                "title, so renaming it would show every entry as new in feed readers"
+            )
         self.root = Path(config.config_file_path or ".").resolve().parent
         self.briefings = (self.root / self.config.briefings_dir).resolve()
         self.templates = (self.root / self.config.templates_dir).resolve()
@@ -80,8 +94,9 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         pages: dict[str, str] = {}
         if briefing is not None:
             pages = render_site(
-                briefing, self.templates, report, config.site_url or "", self.root, self.rendered
-            )
+                briefing, self.templates, report, config.site_url or "", self.root,
+                self.rendered, feed_id=self.config.feed_id,
+            )  # fmt: skip
             self._check_docs_dir(config, pages, report)
         for item in report.sorted():
             (log.error if item.severity is Severity.ERROR else log.warning)(str(item))
@@ -127,6 +142,9 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
             env.bytecode_cache = self.theme_bytecode
         return env
 
+    # Last, whatever the plugins' order in mkdocs.yml: the search plugin writes its
+    # index in its own on_post_build, which must have run before the merge.
+    @event_priority(-100)
     def on_post_build(self, config: MkDocsConfig) -> None:
         if self.serving and self.dirty:
             path = Path(config.site_dir) / "search" / "search_index.json"

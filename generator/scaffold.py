@@ -3,24 +3,16 @@
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
 from datetime import date
 from pathlib import Path
 
-from .schema import id_problem
+from .ids import id_problem, slugify
 
 __all__ = ["ScaffoldError", "new_development", "new_topic", "slugify"]
 
 
 class ScaffoldError(Exception):
     """Why a skeleton was not written."""
-
-
-def slugify(title: str, limit: int = 80) -> str:
-    ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return slug[:limit].rstrip("-")
 
 
 def _quoted(text: str) -> str:

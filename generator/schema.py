@@ -1,4 +1,4 @@
-"""The typed model of contract v1 (``shared/briefing-format.md``), one class per file kind.
+"""The typed model of the briefing format (``FORMAT.md``), one class per file kind.
 
 The loader hands every scalar over as the text the person typed; these types
 decide what it must be (a date, a number, an id) and say so in plain words when
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeAlias
 
 from pydantic import (
     BaseModel,
@@ -23,7 +23,9 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from .markup import bad_links
+from .ids import ID_PATTERN, id_problem
+from .links import bad_links
+from .vocabulary import VOCABULARY
 
 __all__ = [
     "ID_PATTERN",
@@ -43,8 +45,6 @@ __all__ = [
     "id_problem",
 ]
 
-ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-_ID = re.compile(ID_PATTERN, re.ASCII)
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}", re.ASCII)
 
@@ -52,20 +52,6 @@ _DATETIME = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}", re.ASCII)
 def _fail(message: str, at: str | None = None) -> PydanticCustomError:
     """Our own error; ``at`` names the key to point at when a whole entry is at fault."""
     return PydanticCustomError("briefing", message, {"at": at} if at else None)
-
-
-def id_problem(value: str) -> str | None:
-    """Why ``value`` is not an id (a slug of 1 to 80 characters), or None."""
-    if len(value) > 80:
-        return f"'{value[:40]}…' is {len(value)} characters long; an id has at most 80"
-    if not _ID.fullmatch(value):
-        hint = re.sub(r"[^a-z0-9]+", "-", value.lower()).strip("-")[:80].strip("-")
-        suggestion = f" (e.g. '{hint}')" if hint and hint != value else ""
-        return (
-            f"'{value}' is not a valid id: use lowercase letters, digits and single "
-            f"hyphens{suggestion}"
-        )
-    return None
 
 
 def check_id(value: Any) -> str:
@@ -182,25 +168,25 @@ Moment = Annotated[
     WithJsonSchema({"type": "string", "description": "YYYY-MM-DD, or YYYY-MM-DDTHH:MM:SS+HH:MM"}),
 ]
 
-SourceKind = Literal[
-    "news-agency", "broadcaster", "newspaper", "monitor", "social-media",
-    "government", "military", "ngo", "think-tank", "other",
-]  # fmt: skip
-ActorKind = Literal[
-    "state", "armed-forces", "armed-group", "coalition", "political",
-    "civilian", "international-organisation", "other",
-]  # fmt: skip
-PlaceKind = Literal[
-    "country", "governorate", "region", "city", "town", "village",
-    "road", "infrastructure", "other",
-]  # fmt: skip
-Status = Literal["confirmed", "reported", "claimed", "disputed", "denied"]
-Reliability = Literal["A", "B", "C", "D", "E", "F"]
-Confidence = Literal["low", "moderate", "high"]
-Likelihood = Literal[
-    "almost no chance", "very unlikely", "unlikely", "roughly even chance",
-    "likely", "very likely", "almost certain",
-]  # fmt: skip
+# The closed lists of values come from the vocabulary, which also says what each
+# means; mypy sees plain text, pydantic the exact choices.
+if TYPE_CHECKING:
+    SourceKind: TypeAlias = str
+    ActorKind: TypeAlias = str
+    PlaceKind: TypeAlias = str
+    Status: TypeAlias = str
+    Reliability: TypeAlias = str
+    Confidence: TypeAlias = str
+    Likelihood: TypeAlias = str
+else:
+    SourceKind = Literal[VOCABULARY.source_kind.values]
+    ActorKind = Literal[VOCABULARY.actor_kind.values]
+    PlaceKind = Literal[VOCABULARY.place_kind.values]
+    Status = Literal[VOCABULARY.status.values]
+    Reliability = Literal[VOCABULARY.reliability.values]
+    Confidence = Literal[VOCABULARY.confidence.values]
+    Likelihood = Literal[VOCABULARY.likelihood.values]
+Credibility = Annotated[int, Field(ge=min(VOCABULARY.credibility), le=max(VOCABULARY.credibility))]
 
 
 class _Model(BaseModel):
@@ -276,7 +262,7 @@ class Place(_Model):
 class KeyPoint(_Model):
     text: Markdown
     sources: Annotated[list[Id], Field(min_length=1)]
-    credibility: Annotated[int, Field(ge=1, le=6)] | None = None
+    credibility: Credibility | None = None
 
 
 class Assessment(_Model):

@@ -24,6 +24,8 @@ import jinja2
 import jinja2.bccache
 from mkdocs.structure.files import File
 
+from .exports import compact_json
+
 __all__ = ["GeneratedFile", "MemoryBytecodeCache", "merge_search_index", "wake_on_change"]
 
 log = logging.getLogger("mkdocs.plugins.briefings")
@@ -62,10 +64,6 @@ class MemoryBytecodeCache(jinja2.BytecodeCache):
         self.store[bucket.key] = bucket.bytecode_to_string()
 
 
-def _dumps(data: Any) -> str:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-
-
 def merge_search_index(
     path: Path,
     previous: dict[str, list[str]] | None,
@@ -86,7 +84,7 @@ def merge_search_index(
     fresh: dict[str, list[str]] = {}
     for doc in docs:
         page = str(doc.get("location", "")).split("#")[0]
-        fresh.setdefault(page, []).append(_dumps(doc))
+        fresh.setdefault(page, []).append(compact_json(doc))
     if previous is None:  # a full build: the file is complete already
         return fresh
     merged = {
@@ -95,7 +93,7 @@ def merge_search_index(
         if page in alive and page not in rebuilt and page not in fresh
     }
     merged.update(fresh)
-    rest = _dumps({key: value for key, value in index.items() if key != "docs"})
+    rest = compact_json({key: value for key, value in index.items() if key != "docs"})
     entries = ",".join(entry for page in merged.values() for entry in page)
     text = rest[:-1] + ("," if len(rest) > 2 else "") + '"docs":[' + entries + "]}"
     path.write_text(text, encoding="utf-8")

@@ -6,23 +6,41 @@ Markdown-inert text (:func:`.markup.plain`). Only :class:`~markupsafe.Markup`
 values pass unchanged, and only the filters here make them: prose rendered by
 markdown-it-py, links whose targets the generator built, and dates.
 The data is only ever a value in a context, never template source.
+
+Every template has the globals ``meta`` (briefing.yaml), ``urls`` (links from
+the page being rendered, see :class:`.urls.Urls`) and ``vocab`` (every closed
+list of values with its meanings, see :mod:`.vocabulary`); ``templates/README.md``
+says what else each template receives. A name a template does not have is an
+error naming the template, its line and the names it does have
+(:func:`template_problem`).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import json
 import re
+import traceback
+from collections.abc import Iterable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2.utils import missing
 from markupsafe import Markup
+from pydantic import BaseModel
 
+from .diagnostics import Mark
 from .markup import excerpt, inline_html, plain, prose_html
+from .vocabulary import VOCABULARY
 
-__all__ = ["human_date", "make_environment"]
+__all__ = ["GLOBALS", "human_date", "make_environment", "template_problem"]
+
+# The names every template has besides its own context (see the module docstring).
+GLOBALS = ("meta", "urls", "vocab")
 
 _MONTHS = (
     "January", "February", "March", "April", "May", "June",
@@ -107,10 +125,57 @@ def _slug(value: str) -> Markup:
     return Markup(value)
 
 
+def _names_of(value: Any) -> list[str]:
+    """The attribute names a template can read from ``value``."""
+    if isinstance(value, BaseModel):
+        return list(type(value).model_fields)
+    if dataclasses.is_dataclass(value):
+        return [f.name for f in dataclasses.fields(value)]
+    if isinstance(value, dict):
+        return [str(k) for k in list(value)[:20]]
+    return [n for n in dir(value) if not n.startswith("_")][:20]
+
+
+class _Undefined(StrictUndefined):
+    """Fails on any use, saying what the object it was looked up on does have."""
+
+    __slots__ = ()
+
+    @property
+    def _undefined_message(self) -> str:
+        if self._undefined_hint:
+            return self._undefined_hint
+        if self._undefined_obj is missing:
+            return f"'{self._undefined_name}' is undefined"
+        owner = type(self._undefined_obj).__name__
+        names = ", ".join(_names_of(self._undefined_obj))
+        return f"{owner} has no '{self._undefined_name}' (it has: {names})"
+
+
+def template_problem(
+    exc: Exception, template: str, templates_dir: Path, names: Iterable[str]
+) -> tuple[Path, Mark, str]:
+    """Where in which template file a rendering error happened, and what it says.
+
+    ``names`` are those the page's template was given, listed when a name is undefined.
+    """
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        where = Path(exc.filename) if exc.filename else templates_dir / template
+        return where, Mark(exc.lineno or 1), exc.message or ""
+    where, line = templates_dir / template, 1
+    for frame, lineno in traceback.walk_tb(exc.__traceback__):
+        if frame.f_code.co_filename.endswith(".j2"):  # Jinja names compiled code by file
+            where, line = Path(frame.f_code.co_filename), lineno
+    message = str(exc)
+    if isinstance(exc, jinja2.UndefinedError) and message.endswith("is undefined"):
+        message += f" (this page's template has: {', '.join(sorted(names))})"
+    return where, Mark(line), message
+
+
 def make_environment(templates_dir: Path) -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(templates_dir)),
-        undefined=StrictUndefined,
+        undefined=_Undefined,
         autoescape=True,  # macros return Markup; every other value goes through finalize
         finalize=_finalize,
         trim_blocks=True,
@@ -129,4 +194,5 @@ def make_environment(templates_dir: Path) -> Environment:
         slug=_slug,
         front_title=_front_title,
     )
+    env.globals["vocab"] = VOCABULARY
     return env

@@ -12,17 +12,17 @@ from typing import Any, Generic, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from .diagnostics import Mark, Report
+from .ids import id_problem
 from .loader import Document, RawBriefing
 from .messages import report_validation_error
-from .schema import Actor, BriefingMeta, Development, Place, Source, Topic, id_problem
+from .schema import Actor, BriefingMeta, Development, Place, Source, Topic
+from .urls import page_url, reserved_ids
 
-__all__ = ["RESERVED_IDS", "Located", "Origin", "Registry", "validate"]
+__all__ = ["Located", "Origin", "Registry", "validate"]
 
 M = TypeVar("M", bound=BaseModel)
 Loc = tuple[str | int, ...]
 
-# Ids whose page would land on a generated one (e.g. /situation/index.md).
-RESERVED_IDS = frozenset({"index", "feed", "data", "assets", "search", "tags"})
 _SHAPES: dict[type, str] = {list: "(a list)", dict: "(a mapping)", type(None): "(empty)"}
 
 
@@ -90,8 +90,10 @@ def _validate(model: type[M], doc: Document, data: Any, loc: Loc, report: Report
 
 
 def _registry(
-    raw: RawBriefing, name: str, model: type[M], what: str, report: Report
+    raw: RawBriefing, name: str, model: type[M], kind: str, report: Report
 ) -> Registry[M]:
+    """The entries of one registry file (``name``.yaml); ``kind`` is their page kind."""
+    reserved = reserved_ids(kind)
     registry: Registry[M] = Registry(unread_all=name in raw.unreadable)
     doc = raw.registries.get(name)
     if doc is None:
@@ -109,16 +111,16 @@ def _registry(
                 report.error(
                     doc.path,
                     origin.mark("id"),
-                    f"duplicate {what} id '{raw_id}' (first used at {doc.path}:{first.line})",
+                    f"duplicate {kind} id '{raw_id}' (first used at {doc.path}:{first.line})",
                 )
                 continue
             registry.origins[raw_id] = origin
-            if raw_id in RESERVED_IDS:
+            if raw_id in reserved:
                 report.error(
                     doc.path,
                     origin.mark("id"),
-                    f"'{raw_id}' is reserved: /{name}/{raw_id}/ would replace a generated "
-                    "page; choose another id",
+                    f"'{raw_id}' is reserved: /{page_url(kind, raw_id)} would replace a "
+                    "generated page; choose another id",
                 )
                 continue
         item = _validate(model, doc, entry, (index,), report)
@@ -128,8 +130,10 @@ def _registry(
 
 
 def _collection(
-    raw: RawBriefing, name: str, model: type[M], folder: str, report: Report
+    raw: RawBriefing, name: str, model: type[M], kind: str, report: Report
 ) -> Registry[M]:
+    """One entry per file of the folder ``name``; ``kind`` is their page kind."""
+    reserved = reserved_ids(kind)
     registry: Registry[M] = Registry(unread_all=name in raw.unreadable)
     registry.unread = {e.split("/", 1)[1] for e in raw.unreadable if e.startswith(f"{name}/")}
     for doc in raw.collections.get(name, []):
@@ -138,11 +142,11 @@ def _collection(
         if problem:
             report.error(doc.path, Mark(), f"file name: {problem}")
             continue
-        if doc.stem in RESERVED_IDS:
+        if doc.stem in reserved:
             report.error(
                 doc.path,
                 Mark(),
-                f"'{doc.stem}' is reserved: /{folder}/{doc.stem}/ would replace a "
+                f"'{doc.stem}' is reserved: /{page_url(kind, doc.stem)} would replace a "
                 "generated page; rename the file",
             )
             continue
@@ -177,7 +181,7 @@ def validate(raw: RawBriefing, report: Report) -> Located:
         sources=_registry(raw, "sources", Source, "source", report),
         actors=_registry(raw, "actors", Actor, "actor", report),
         places=_registry(raw, "places", Place, "place", report),
-        developments=_collection(raw, "developments", Development, "situation", report),
-        topics=_collection(raw, "background", Topic, "background", report),
+        developments=_collection(raw, "developments", Development, "development", report),
+        topics=_collection(raw, "background", Topic, "topic", report),
         complete=not raw.unreadable,
     )

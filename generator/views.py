@@ -7,7 +7,6 @@ a place, a source), numbered citations and page links are computed here once.
 from __future__ import annotations
 
 import math
-import posixpath
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -16,79 +15,15 @@ from typing import TypeVar
 
 from markupsafe import Markup
 
-from .model import Briefing, day_of, moment_key
+from .model import Briefing, day_of, last_updated
 from .schema import Actor, Development, Place, Source, SourceRef
+from .urls import Urls, page_path
 
 __all__ = [
-    "PAGES", "DevView", "Index", "MapPoint", "MapView", "Pager", "Reference", "Urls",
-    "page_path", "paginate",
+    "DevView", "Index", "MapPoint", "MapView", "Pager", "Reference", "paginate",
 ]  # fmt: skip
 
 T = TypeVar("T")
-
-# Where each generated page lives in the Markdown tree (MkDocs serves x/y.md at /x/y/).
-PAGES = {
-    "home": "index.md",
-    "situation": "situation/index.md",
-    "development": "situation/{id}.md",
-    "background": "background/index.md",
-    "topic": "background/{id}.md",
-    "actors": "actors/index.md",
-    "actor": "actors/{id}.md",
-    "places": "places/index.md",
-    "place": "places/{id}.md",
-    "sources": "sources/index.md",
-    "source": "sources/{id}.md",
-    "about": "about.md",
-    # Further pages of long lists: /situation/page/2/, /actors/<id>/page/2/, …
-    "situation_page": "situation/page/{n}.md",
-    "actor_page": "actors/{id}/page/{n}.md",
-    "place_page": "places/{id}/page/{n}.md",
-    "source_page": "sources/{id}/page/{n}.md",
-}
-
-
-def page_path(kind: str, ident: str = "", n: int = 1) -> str:
-    """The tree path of page ``n`` of a (possibly paginated) page kind."""
-    return PAGES[f"{kind}_page" if n > 1 else kind].format(id=ident, n=n)
-
-
-@dataclass(frozen=True)
-class Urls:
-    """Relative links from the page at ``here`` to the other generated pages."""
-
-    here: str
-
-    def _relative(self, target: str) -> str:
-        here = posixpath.dirname(self.here)
-        if not here:
-            return target
-        if posixpath.dirname(target) == here:
-            return posixpath.basename(target)
-        return "../" * (here.count("/") + 1) + target
-
-    def to(self, page: str, ident: str = "", anchor: str = "") -> Markup:
-        target = self._relative(PAGES[page].format(id=ident))
-        return Markup(target + (f"#{anchor}" if anchor else ""))
-
-    def file(self, tree_path: str) -> Markup:
-        """A generated file that is not a page (feed, data exports)."""
-        return Markup(self._relative(tree_path))
-
-    def development(self, ident: str) -> Markup:
-        return self.to("development", ident)
-
-    def actor(self, ident: str) -> Markup:
-        return self.to("actor", ident)
-
-    def place(self, ident: str) -> Markup:
-        return self.to("place", ident)
-
-    def topic(self, ident: str) -> Markup:
-        return self.to("topic", ident)
-
-    def source(self, ident: str) -> Markup:
-        return self.to("sources", anchor=f"source-{ident}")
 
 
 @dataclass(frozen=True)
@@ -116,8 +51,8 @@ def paginate(
         start = (n - 1) * size
         pager = Pager(
             n, len(chunks), len(items), start + 1, start + len(chunk),
-            urls.file(paths[n - 2]) if n > 1 else None,
-            urls.file(paths[n]) if n < len(chunks) else None,
+            urls.path(paths[n - 2]) if n > 1 else None,
+            urls.path(paths[n]) if n < len(chunks) else None,
         )  # fmt: skip
         pages.append((path, chunk, pager))
     return pages
@@ -222,7 +157,6 @@ class DevView:
             references.append(reference)
             first.setdefault(entry.source, reference)
         citations = [[first[s] for s in dict.fromkeys(p.sources)] for p in dev.key_points]
-        stamps = [dev.date, *(u.at for u in dev.updates)]
         return cls(
             id=ident,
             dev=dev,
@@ -231,7 +165,7 @@ class DevView:
             references=references,
             citations=citations,
             related=[(r, briefing.developments[r]) for r in dict.fromkeys(dev.related)],
-            updated=max(stamps, key=moment_key),
+            updated=last_updated(dev),
         )
 
 

@@ -7,8 +7,8 @@ the data from the events itself, in one pass, so that it can:
   stays ``"no"``, ``0755`` stays ``"0755"``, ``2024-12-06`` stays a string and
   the schema decides what it must be); plain ``null``/``~``/empty become None;
 * refuse duplicate keys, non-text keys, custom tags and multiple documents;
-* stop at absurd nesting before anything recursive sees it (the C composer
-  crashes the process around 50,000 levels);
+* refuse nesting deeper than :data:`MAX_DEPTH`, as the events arrive, before
+  anything recursive (the validator, the renderer) walks the data;
 * count what aliases would expand to, so an alias bomb is refused in
   microseconds instead of being walked by the validator.
 """

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.diagnostics import BriefingError, Diagnostic, Mark, Report, Severity, did_you_mean
+from generator.diagnostics import Diagnostic, Mark, Report, Severity, did_you_mean
 
 
 def test_format() -> None:
@@ -42,17 +42,6 @@ def test_line_numbers_sort_as_numbers() -> None:
     report.error("a.yaml", Mark(10, 1), "ten")
     report.error("a.yaml", Mark(9, 1), "nine")
     assert [d.message for d in report.sorted()] == ["nine", "ten"]
-
-
-def test_raise_if_errors_carries_every_diagnostic() -> None:
-    report = Report()
-    report.warning("a.yaml", Mark(), "w")
-    report.raise_if_errors()  # warnings alone do not raise
-    report.error("b.yaml", Mark(2, 3), "e")
-    with pytest.raises(BriefingError) as caught:
-        report.raise_if_errors()
-    assert str(caught.value) == "a.yaml:1:1: warning: w\nb.yaml:2:3: error: e"
-    assert [d.message for d in caught.value.errors] == ["e"]
 
 
 @pytest.mark.parametrize(

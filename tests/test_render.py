@@ -40,7 +40,7 @@ from site_helpers import (
 )
 
 from generator import Report, load
-from generator.exports import ATOM
+from generator.feed import ATOM
 from generator.render import render_site
 
 Pages = dict[str, str]

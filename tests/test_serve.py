@@ -86,13 +86,28 @@ def _having(text: str, expected: str) -> str | None:
     return text if expected in text else None
 
 
-@pytest.fixture(params=["full", "dirty"])
+def _briefings_first(project: Path) -> None:
+    """Move the briefings plugin before search in mkdocs.yml."""
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    block = re.search(r"^  - briefings:\n(?:      .*\n)+", text, flags=re.MULTILINE)
+    assert block, "mkdocs.yml has no briefings plugin block"
+    text = text.replace(block.group(), "")
+    text = text.replace("plugins:\n", "plugins:\n" + block.group(), 1)
+    config.write_text(text, encoding="utf-8")
+    assert text.index("- briefings:") < text.index("- search:")
+
+
+@pytest.fixture(params=["full", "dirty", "dirty-briefings-first"])
 def server(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Server]:
-    """`mkdocs serve`, rebuilding everything or (as `make serve`) only what changed."""
+    """`mkdocs serve`, rebuilding everything or (as `make serve`) only what changed;
+    with the plugins in mkdocs.yml's order or with briefings listed before search."""
     project = copy_project(tmp_path / "project")
+    if request.param.endswith("briefings-first"):
+        _briefings_first(project)
     port = free_port()
     log = tmp_path / "serve.log"
-    dirty = ["--dirty"] if request.param == "dirty" else []
+    dirty = ["--dirty"] if request.param.startswith("dirty") else []
     with log.open("wb") as sink:
         process = subprocess.Popen(
             [sys.executable, "-m", "mkdocs", "serve", *dirty, "--dev-addr", f"127.0.0.1:{port}"],

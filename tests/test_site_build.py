@@ -40,7 +40,7 @@ from site_helpers import (
     write_hostile_briefing,
 )
 
-from generator.exports import ATOM
+from generator.feed import ATOM
 
 DEVELOPMENT = "2024-12-06-rebels-within-5km-of-homs"
 BROKEN_DEV = f"briefings/developments/{DEVELOPMENT}.yaml"

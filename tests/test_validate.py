@@ -22,7 +22,8 @@ from generator.schema import (
     check_id,
     id_problem,
 )
-from generator.validate import RESERVED_IDS, validate
+from generator.urls import ROUTES, page_path, reserved_ids
+from generator.validate import validate
 
 DEV = "developments/2024-12-06-rebels-near-homs.yaml"
 HINT = "use lowercase letters, digits and single hyphens"
@@ -49,7 +50,7 @@ def test_valid_ids(ident: str) -> None:
         ("", f"'' is not a valid id: {HINT}"),
         ("حلب", f"'حلب' is not a valid id: {HINT}"),
         ("hts\n", f"'hts\n' is not a valid id: {HINT} (e.g. 'hts')"),
-        ("ｈｔｓ", f"'ｈｔｓ' is not a valid id: {HINT}"),
+        ("ｈｔｓ", f"'ｈｔｓ' is not a valid id: {HINT} (e.g. 'hts')"),
         ("١٢٣", f"'١٢٣' is not a valid id: {HINT}"),
         ("a" * 81, f"'{'a' * 40}…' is 81 characters long; an id has at most 80"),
     ],
@@ -183,20 +184,40 @@ def test_yaml_11_lookalikes_load_as_text(make_briefing: Callable[..., Path]) -> 
     assert (topic.title, topic.order, topic.summary) == ("2024-12-06", 17, "1e3")
 
 
-@pytest.mark.parametrize("ident", sorted(RESERVED_IDS))
+@pytest.mark.parametrize("kind", ["development", "topic", "actor", "place", "source"])
+def test_reserved_ids_are_exactly_those_whose_page_is_another_page(kind: str) -> None:
+    fixed = {r.path for r in ROUTES.values() if "{" not in r.path}
+    reserved = reserved_ids(kind)
+    assert "index" in reserved
+    assert {page_path(kind, ident) for ident in reserved} <= fixed
+    assert page_path(kind, "feed") not in fixed  # an id is free unless its page clashes
+
+
 @pytest.mark.parametrize(
     ("folder", "page"), [("developments", "situation"), ("background", "background")]
 )
-def test_reserved_ids(
-    make_briefing: Callable[..., Path], ident: str, folder: str, page: str
+def test_reserved_id_is_refused_at_its_file(
+    make_briefing: Callable[..., Path], folder: str, page: str
 ) -> None:
-    root = make_briefing({f"{folder}/{ident}.yaml": "title: T\nsummary: S\n"})
+    root = make_briefing({f"{folder}/index.yaml": "title: T\nsummary: S\n"})
     briefing, report = load_dir(root)
     assert briefing is None
     assert render(report) == (
-        f"{folder}/{ident}.yaml:1:1: error: '{ident}' is reserved: /{page}/{ident}/ would "
+        f"{folder}/index.yaml:1:1: error: 'index' is reserved: /{page}/ would "
         "replace a generated page; rename the file\n"
     )  # fmt: skip
+
+
+@pytest.mark.parametrize("ident", ["feed", "data", "assets", "search", "page"])
+def test_ids_named_like_top_level_files_are_free(
+    make_briefing: Callable[..., Path], ident: str
+) -> None:
+    """Their pages live under /situation/, where nothing else is called so."""
+    root = make_briefing(
+        {f"developments/{ident}.yaml": "title: T\ndate: 2024-12-06\nsummary: S\nsources: [sohr]\n"}
+    )
+    briefing, report = load_dir(root)
+    assert briefing is not None, render(report)
 
 
 def test_registry_keeps_origins_of_invalid_entries(make_briefing: Callable[..., Path]) -> None:

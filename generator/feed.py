@@ -1,0 +1,99 @@
+"""The Atom feed: one entry per development, newest first.
+
+Feed readers know an entry by its id, so ids must outlive a renamed briefing
+or a moved site. The feed's id is the ``feed_id`` setting when given, else a
+``tag:`` URI made from ``site_url`` (RFC 4151: ``tag:example.org,2000:/briefing/``);
+without either, an URN made from the title, which a rename changes (the plugin
+says so). Every entry's id is the feed's id plus the development's id.
+All dates come from the briefing, never from the clock.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from datetime import date, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+from .ids import slugify
+from .markup import prose_html
+from .model import Briefing, last_updated, moment_key
+from .urls import permalink
+
+__all__ = ["ATOM", "FEED_ID_PATTERN", "atom_feed", "feed_id"]
+
+ATOM = "http://www.w3.org/2005/Atom"
+# Any absolute URI: tag:, urn:, http(s):…
+FEED_ID_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"]+$")
+# The date part of a tag: URI made from site_url: fixed, so the id never changes.
+TAG_DATE = "2000"
+
+
+def feed_id(site_url: str, configured: str, title: str) -> str:
+    """The feed's id: ``configured``, else one made from ``site_url``, else from ``title``."""
+    if configured:
+        return configured
+    parts = urlsplit(site_url) if site_url else None
+    if parts is not None and parts.hostname:
+        return f"tag:{parts.hostname},{TAG_DATE}:{parts.path or '/'}"
+    return f"urn:briefing:{slugify(title) or 'briefing'}"
+
+
+def _rfc3339(moment: date | datetime) -> str:
+    """Atom wants a full timestamp; a bare date is its start, in UTC."""
+    return moment_key(moment).isoformat().replace("+00:00", "Z")
+
+
+def atom_feed(
+    briefing: Briefing,
+    site_url: str = "",
+    memo: dict[str, tuple[Any, ET.Element]] | None = None,
+    configured_id: str = "",
+) -> str:
+    """An Atom 1.0 feed. ``memo`` (kept by a long-lived caller) reuses the entry of
+    every development that did not change."""
+    ET.register_namespace("", ATOM)
+    meta = briefing.meta
+    newest = briefing.developments_newest_first()
+    root = ET.Element(f"{{{ATOM}}}feed")
+    base = feed_id(site_url, configured_id, meta.title)
+
+    def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+        element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
+        if text is not None:
+            element.text = text
+        return element
+
+    sub(root, "id", base)
+    sub(root, "title", meta.title)
+    if meta.subtitle:
+        sub(root, "subtitle", meta.subtitle)
+    stamps = [meta.as_of, *(last_updated(dev) for _, dev in newest)]
+    sub(root, "updated", _rfc3339(max(stamps, key=moment_key)))
+    home = permalink(site_url, "home") or "./"
+    sub(root, "link", href=home, rel="alternate", type="text/html")
+    sub(root, "link", href=permalink(site_url, "feed"), rel="self")
+    author = sub(root, "author")
+    sub(author, "name", meta.title)
+    for ident, dev in newest:
+        key = (dev, site_url, base)
+        known = memo.get(ident) if memo is not None else None
+        if known is not None and known[0] == key:
+            root.append(known[1])
+            continue
+        entry = sub(root, "entry")
+        if memo is not None:
+            memo[ident] = (key, entry)
+        sub(entry, "id", f"{base}:situation:{ident}")
+        sub(entry, "title", dev.title)
+        sub(entry, "link", href=permalink(site_url, "development", ident), rel="alternate",
+            type="text/html")  # fmt: skip
+        sub(entry, "published", _rfc3339(dev.date))
+        sub(entry, "updated", _rfc3339(last_updated(dev)))
+        sub(entry, "summary", prose_html(dev.summary), type="html")
+        sub(entry, "category", term=dev.status)
+        for tag in dev.tags:
+            sub(entry, "category", term=tag)
+    ET.indent(root)
+    return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
