@@ -7,6 +7,7 @@ read is left out so that the validator still reports on the others.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -113,23 +114,28 @@ def _inside(path: Path, root: Path) -> bool:
 
 @dataclass
 class DocumentCache:
-    """Parsed documents by file, reused while the file's size and mtime are unchanged.
+    """Parsed documents by file, reused while the file's bytes are unchanged.
 
     Held by a long-lived caller (the MkDocs plugin under ``mkdocs serve``) so that
-    a rebuild re-reads only the files that were edited. Files with problems are
-    never cached: their diagnostics must be reported on every run.
+    a rebuild parses only the files that were edited. Entries are keyed on a hash of
+    the file's bytes, not on its size and mtime: an edit that keeps both (a save
+    within the clock's resolution, ``touch -d``, a git checkout, a tool that restores
+    mtimes) is still seen. Reading a file is cheap; parsing it is what is saved.
+    Files with problems are never cached: their diagnostics must be reported on
+    every run. A document is reused only under the display path it was read with.
     """
 
-    entries: dict[str, tuple[int, int, Document]] = field(default_factory=dict)
+    entries: dict[str, tuple[bytes, Document]] = field(default_factory=dict)
 
-    def get(self, path: Path, stat: os.stat_result, shown: str) -> Document | None:
+    def get(self, path: Path, digest: bytes, shown: str) -> Document | None:
+        """The document parsed from ``path`` when its bytes hashed to ``digest``."""
         entry = self.entries.get(str(path))
-        if entry and entry[:2] == (stat.st_mtime_ns, stat.st_size) and entry[2].path == shown:
-            return entry[2]
+        if entry and entry[0] == digest and entry[1].path == shown:
+            return entry[1]
         return None
 
-    def put(self, path: Path, stat: os.stat_result, doc: Document) -> None:
-        self.entries[str(path)] = (stat.st_mtime_ns, stat.st_size, doc)
+    def put(self, path: Path, digest: bytes, doc: Document) -> None:
+        self.entries[str(path)] = (digest, doc)
 
 
 def read_document(
@@ -149,11 +155,7 @@ def read_document(
         report.error(shown, Mark(), "not a regular file; refused")
         return None
     try:
-        stat = path.stat()
-        size = stat.st_size
-        cached = cache.get(path, stat, shown) if cache is not None else None
-        if cached is not None:
-            return cached
+        size = path.stat().st_size
         if size > MAX_BYTES:
             report.error(
                 shown, Mark(), f"the file is {size:,} bytes; the limit is {MAX_BYTES:,} bytes"
@@ -163,6 +165,10 @@ def read_document(
     except OSError as exc:
         report.error(shown, Mark(), f"cannot read the file: {exc.strerror or exc}")
         return None
+    digest = hashlib.blake2b(raw, digest_size=32).digest()
+    cached = cache.get(path, digest, shown) if cache is not None else None
+    if cached is not None:
+        return cached
     text = _decode(raw, shown, report)
     if text is None:
         return None
@@ -181,7 +187,7 @@ def read_document(
         return None
     doc = Document(shown, path.stem, parsed.data, parsed.marks, parsed.key_marks)
     if cache is not None and not parsed.problems:
-        cache.put(path, stat, doc)
+        cache.put(path, digest, doc)
     return doc
 
 

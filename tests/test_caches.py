@@ -78,7 +78,35 @@ def test_an_unchanged_file_is_not_parsed_again(tmp_path: Path) -> None:
     second = load(root, Report(), cache=documents)
     assert first is not None and second is not None
     ident = "2024-12-06-rebels-within-5km-of-homs"
-    assert second.developments[ident] is first.developments[ident]  # reused, not re-read
+    assert second.developments[ident] is first.developments[ident]  # reused, not re-parsed
+    stat = (root / DEV).stat()  # touched, not edited (a git checkout, `touch`): still reused
+    os.utime(root / DEV, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    touched = load(root, Report(), cache=documents)
+    assert touched is not None and touched.developments[ident] is first.developments[ident]
     _edit(root / DEV, r"^title: .*$", "title: Edited")
     third = load(root, Report(), cache=documents)
     assert third is not None and third.developments[ident].title == "Edited"
+
+
+def test_an_edit_that_keeps_size_and_mtime_is_seen(tmp_path: Path) -> None:
+    # A save within the clock's resolution, `touch -d`, a git checkout or a tool that
+    # restores mtimes leaves size and mtime as they were; only the bytes tell.
+    root = shutil.copytree(EXAMPLE, tmp_path / "briefings")
+    path = root / DEV
+    ident = "2024-12-06-rebels-within-5km-of-homs"
+    documents = DocumentCache()
+    first = load(root, Report(), cache=documents)
+    assert first is not None
+    assert first.developments[ident].title == "HTS-led rebels within 5 km of Homs"
+    before = path.stat()
+    text = path.read_text(encoding="utf-8")
+    edited = text.replace("title: HTS-led rebels within 5 km", "title: HTS-led rebels within 9 km")
+    assert edited != text and len(edited.encode()) == len(text.encode())
+    path.write_text(edited, encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = path.stat()
+    assert (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    second = load(root, Report(), cache=documents)
+    assert second is not None
+    assert second.developments[ident].title == "HTS-led rebels within 9 km of Homs"
+    assert second == load(root, Report())  # the same as a run without the cache

@@ -3,15 +3,17 @@
 ``tests/hostile/briefings/`` is valid under the schema and carries markup,
 template syntax, Markdown block syntax, attr_list injections and bidi controls
 in every text field of every file kind. It is rendered with ``render_site``
-(the Markdown, checked line by line and pinned by two goldens in
-``tests/test_hostile_render/``) and built with MkDocs (the HTML, parsed: no
-element and no attribute may come from the data).
+(the Markdown, checked line by line; ``tests/test_hostile_render/data_spots.txt``
+names each field on every line that shows one, and says whether it is shown as
+typed and fully escaped) and built with MkDocs (the HTML, parsed: no element and
+no attribute may come from the data).
 
 The corpus cases under ``tests/cases/`` that must load cleanly are rendered
 here too, so that "accepted" also means "shown exactly as typed".
 
 Golden review: ``pytest tests/test_hostile_render.py --force-regen``, then read
-the diff of ``tests/test_hostile_render/*.md``.
+the diff of ``tests/test_hostile_render/data_spots.txt`` line by line: a field
+left as text or marked ``raw:`` is a regression, never a new golden.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ from site_helpers import run_module
 
 from conftest import CASES, MINIMAL, PROJECT, load_dir, render, write_briefing
 from generator import Briefing, Report
+from generator.markup import excerpt, inline_html, prose_html
 from generator.render import render_site
 
 HERE = Path(__file__).resolve().parent
@@ -463,14 +466,80 @@ def test_exports_keep_the_data_as_typed(hostile: Briefing, pages: dict[str, str]
     assert summary is not None and PWN not in summary and "&#60;script&#62;" in summary
 
 
-def test_golden_development_page(pages: dict[str, str], file_regression: Any) -> None:
-    file_regression.check(
-        pages["situation/2024-12-06-hostile.md"], basename="development", extension=".md"
+# --- where the data lands: a golden a person can read ------------------------------------
+
+# No character that Markdown, its extensions, HTML or Jinja could act on reaches a page raw
+# from a plain-text field (titles, names, labels, notes): each is a character reference.
+MUST_ESCAPE = frozenset("\\`*_{}[]()<>#+-.!|~:&\"'=$%^@")
+# One character as written in the Markdown: a character reference or itself.
+_CHAR = re.compile(r"&#[0-9]+;|&#[xX][0-9a-fA-F]+;|&(?:amp|lt|gt|quot|apos);|.", re.DOTALL)
+
+
+def _marker(value: str) -> str:
+    """A hostile value's name: ``D-TITLE`` for ``# heading D-TITLE <script>…``."""
+    return value.removeprefix("# heading ").split(maxsplit=1)[0]
+
+
+def _spots(line: str, texts: dict[str, str], excerpts: dict[str, str]) -> str:
+    """``line`` with each field it shows as typed (references decoded) replaced by
+    ``⟦name⟧``, or by ``⟦name, raw: …⟧`` naming the characters left unescaped; the start
+    of a prose field cut with "…" is ``⟦name excerpt⟧``."""
+    chars = _CHAR.findall(line)
+    shown = "".join(html.unescape(char) for char in chars)
+    assert len(shown) == len(chars), line
+    pattern = "|".join(
+        [re.escape(text) for text in sorted(texts, key=len, reverse=True)]
+        + [re.escape(name) + " [^…]*…" for name in excerpts]
     )
+    out: list[str] = []
+    done = 0
+    for match in re.finditer(pattern, shown):
+        text, name = match.group(), match.group().split(" ", 1)[0]
+        if text in texts:
+            label = texts[text]
+        elif excerpts[name].startswith(text[:-1]):
+            label = f"{name} excerpt"
+        else:
+            continue
+        raw = "".join(sorted({c for c in chars[match.start() : match.end()] if c in MUST_ESCAPE}))
+        out += [*chars[done : match.start()], f"⟦{label}, raw: {raw}⟧" if raw else f"⟦{label}⟧"]
+        done = match.end()
+    return "".join(out + chars[done:])
 
 
-def test_golden_overview_page(pages: dict[str, str], file_regression: Any) -> None:
-    file_regression.check(pages["index.md"], basename="overview", extension=".md")
+def test_golden_where_the_data_lands(
+    hostile: Briefing, pages: dict[str, str], file_regression: Any
+) -> None:
+    """Every line of every page that shows the hostile data, each field in it named.
+
+    ``⟦D-TITLE⟧`` stands where the page shows that field exactly as typed with every
+    active character escaped, ``⟦D-SUMMARY prose⟧`` where it holds the field's prose
+    HTML (pinned by ``test_exact_markdown_at_key_spots``). A field shown as typed but
+    with active characters left raw becomes ``⟦D-TITLE, raw: #<>⟧``; one shown otherwise
+    (a character lost, changed or escaped twice) stays in the golden as its text. Lines
+    that show none of the data are left out: the golden follows the data, not the chrome.
+    """
+    texts: dict[str, str] = {}  # as a plain-text field shows it → name
+    excerpts: dict[str, str] = {}  # name → the words of a prose field
+    blocks: dict[str, str] = {}  # the prose HTML of a field → placeholder
+    for _, value in text_fields(hostile):
+        if value in HARMLESS:
+            continue
+        name = _marker(value)
+        assert name not in texts.values(), name
+        texts[flat(value)] = name
+        for form in (prose_html(value), inline_html(value)):
+            blocks[form] = f"⟦{name} prose⟧"
+        if "\n" in value.strip():
+            excerpts[name] = excerpt(value, len(value))
+    golden: list[str] = []
+    for path in sorted(page for page in pages if page.endswith(".md")):
+        body = body_of(pages[path])
+        for form in sorted(blocks, key=len, reverse=True):
+            body = body.replace(form, blocks[form])
+        lines = [_spots(line, texts, excerpts) for line in body.splitlines()]
+        golden += [f"== {path}", *(line for line in lines if "⟦" in line or "pwned" in line)]
+    file_regression.check("\n".join(golden) + "\n", basename="data_spots", extension=".txt")
 
 
 # --- the built site ---------------------------------------------------------------------
