@@ -4,16 +4,20 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The toolchain's exact versions (see its header); every pip install below uses it.
+CONSTRAINTS := constraints.txt
+PIP_INSTALL = $(BIN)/python -m pip install --quiet --constraint $(CONSTRAINTS)
 export NO_MKDOCS_2_WARNING := 1
 # Reproducible builds: dates come from the last commit, not the clock.
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
-.PHONY: serve build test lint validate offline zensical bench fuzz clean
+.PHONY: serve build test lint validate offline zensical bench fuzz lock clean
 
-$(STAMP): pyproject.toml
+# The test and zensical extras both: `make test` runs tests/test_zensical.py.
+$(STAMP): pyproject.toml $(CONSTRAINTS)
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(PIP_INSTALL) --upgrade pip
+	$(PIP_INSTALL) -e '.[test,zensical]'
 	touch $(STAMP)
 
 serve: $(STAMP)
@@ -42,7 +46,6 @@ offline: $(STAMP)
 # Zensical runs no third-party MkDocs plugins: render the Markdown tree first,
 # then build it with a config that inherits mkdocs.yml.
 zensical: $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[zensical]'
 	rm -rf build/zensical && mkdir -p build/zensical
 	$(BIN)/briefing render --out build/zensical/docs
 	printf 'INHERIT: ../../mkdocs.yml\ndocs_dir: docs\nsite_dir: site\ntheme:\n  name: material\n  custom_dir: ../../templates/theme\n' > build/zensical/mkdocs.yml
@@ -56,6 +59,21 @@ fuzz: $(STAMP)
 # Benchmarks (minutes): prints a table and writes benchmarks/RESULTS.md.
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+# Rewrite constraints.txt with the newest releases pyproject.toml allows, resolved in
+# a throwaway venv (its header is kept). Then run `make test`, which installs them,
+# and commit constraints.txt only if it passes.
+LOCK_VENV := build/lock-venv
+lock:
+	rm -rf $(LOCK_VENV)
+	$(PYTHON) -m venv $(LOCK_VENV)
+	$(LOCK_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(LOCK_VENV)/bin/python -m pip install --quiet -e '.[test,zensical]'
+	sed '/^[^#]/,$$d' $(CONSTRAINTS) > $(CONSTRAINTS).new
+	$(LOCK_VENV)/bin/python -m pip freeze --exclude-editable >> $(CONSTRAINTS).new
+	mv $(CONSTRAINTS).new $(CONSTRAINTS)
+	rm -rf $(LOCK_VENV)
+	@echo "wrote $(CONSTRAINTS); run make test before committing it"
 
 clean:
 	rm -rf site build .pytest_cache .mypy_cache .ruff_cache

@@ -149,8 +149,10 @@ def test_pages_workflow_validates_builds_strictly_and_deploys_on_push_to_main() 
     triggers = data[True]  # YAML 1.1 reads the key `on` as True
     assert triggers["push"]["branches"] == ["main"]
     build = [step.get("run", "") for step in data["jobs"]["build"]["steps"]]
+    # Installed with the versions the tests passed with (tests/test_toolchain.py).
+    install = "python -m pip install --constraint constraints.txt ."
     order = [
-        next(i for i, run in enumerate(build) if "pip install ." in run),
+        build.index(install),
         build.index("briefing validate --strict"),
         build.index("mkdocs build --strict"),
     ]
