@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from .ids import id_problem, slugify
+from .vocabulary import VOCABULARY
 
 __all__ = ["ScaffoldError", "new_development", "new_topic", "slugify"]
 
@@ -48,7 +49,7 @@ DEVELOPMENT = """\
 # New development. Fill in every TODO, then run `briefing validate`.
 title: {title}
 date: {date}
-status: reported  # confirmed, reported, claimed, disputed or denied
+status: reported  # {statuses}
 places: []  # place ids from places.yaml
 actors: []  # actor ids from actors.yaml
 summary: |
@@ -77,7 +78,13 @@ def new_development(
 ) -> tuple[Path, list[str]]:
     ident = _ident(title, f"{day.isoformat()}-", ident)
     path = root / "developments" / f"{ident}.yaml"
-    _write_new(path, DEVELOPMENT.format(title=_quoted(title), date=day.isoformat()))
+    statuses = VOCABULARY.status.values
+    text = DEVELOPMENT.format(
+        title=_quoted(title),
+        date=day.isoformat(),
+        statuses=", ".join(statuses[:-1]) + " or " + statuses[-1],
+    )
+    _write_new(path, text)
     return path, ["summary", "key_points (text and sources)", "sources", "places", "actors"]
 
 

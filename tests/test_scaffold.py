@@ -10,6 +10,7 @@ import pytest
 
 from conftest import load_dir, render
 from generator.scaffold import ScaffoldError, new_development, new_topic, slugify
+from generator.vocabulary import VOCABULARY
 
 DAY = date(2024, 12, 6)
 
@@ -125,3 +126,10 @@ def test_topic_skeleton_loads(make_briefing: Callable[..., Path]) -> None:
     stem = "background/the-m5-highway.yaml"
     assert render(report) == f"{stem}:3:10: {todo}\n{stem}:5:7: {todo}\n"
     assert briefing is not None and briefing.topics["the-m5-highway"].title == "The M5 highway"
+
+
+def test_skeleton_names_every_status(tmp_path: Path) -> None:
+    path, _ = new_development(tmp_path, "Rebels enter Homs", date(2024, 12, 7))
+    line = next(x for x in path.read_text(encoding="utf-8").splitlines() if x.startswith("status:"))
+    comment = line.split("#", 1)[1]
+    assert all(status in comment for status in VOCABULARY.status)
