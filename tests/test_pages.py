@@ -83,27 +83,28 @@ def test_every_template_has_meta_urls_and_vocab(
         assert text == f"MARK {title} | {Urls(path).to('about')} | 5\n", path
 
 
-def test_an_undefined_name_names_the_template_the_line_and_the_names_it_has(
-    example: Briefing, tmp_path: Path
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        (
+            "{{ nosuch }}",
+            "'nosuch' is undefined (this page's template has: briefing, index, meta, urls, vocab)",
+        ),
+        (
+            "{{ meta.titel }}",
+            "BriefingMeta has no 'titel' (it has: title, subtitle, region, as_of, summary, "
+            "key_figures)",
+        ),
+    ],
+)
+def test_an_undefined_name_names_the_template_the_line_and_the_names_there_are(
+    example: Briefing, tmp_path: Path, line: str, message: str
 ) -> None:
     templates = copy_templates(tmp_path)
-    (templates / "about.md.j2").write_text("# About\n\n{{ nosuch }}\n", encoding="utf-8")
+    (templates / "about.md.j2").write_text(f"# About\n\n{line}\n", encoding="utf-8")
     _, problems = render(example, templates, tmp_path)
     assert problems == [
-        "templates/about.md.j2:3:1: error: template: 'nosuch' is undefined (this page's "
-        "template has: briefing, index, meta, urls, vocab) (first while rendering about.md)"
-    ]
-
-
-def test_an_undefined_attribute_names_what_the_object_has(
-    example: Briefing, tmp_path: Path
-) -> None:
-    templates = copy_templates(tmp_path)
-    (templates / "about.md.j2").write_text("# About\n\n{{ meta.titel }}\n", encoding="utf-8")
-    _, problems = render(example, templates, tmp_path)
-    assert problems == [
-        "templates/about.md.j2:3:1: error: template: BriefingMeta has no 'titel' (it has: "
-        "title, subtitle, region, as_of, summary, key_figures) (first while rendering about.md)"
+        f"templates/about.md.j2:3:1: error: template: {message} (first while rendering about.md)"
     ]
 
 
