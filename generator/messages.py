@@ -116,8 +116,10 @@ def _message(error: ErrorDetails, model: type[BaseModel], loc: Loc) -> str:
             bound = int(bound)
         word = "at least" if kind == "greater_than_equal" else "at most"
         return f"{name}: {_shown(value)} must be {word} {bound}"
-    if kind == "too_short":
-        return f"{name}: needs at least {ctx.get('min_length', 1)} entry"
+    if kind in ("too_short", "too_long"):
+        count = ctx.get("min_length" if kind == "too_short" else "max_length", 1)
+        word = "at least" if kind == "too_short" else "at most"
+        return f"{name}: needs {word} {count} {'entry' if count == 1 else 'entries'}"
     message = str(error["msg"])
     return f"{name}: {message[0].lower()}{message[1:]}"
 

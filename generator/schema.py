@@ -35,6 +35,7 @@ __all__ = [
     "Development",
     "KeyFigure",
     "KeyPoint",
+    "MapSettings",
     "Moment",
     "Place",
     "Source",
@@ -213,6 +214,34 @@ class KeyFigure(_Model):
     sources: Annotated[list[Id], Field(min_length=1)]
 
 
+Longitude = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
+Latitude = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
+
+
+class MapSettings(_Model):
+    # west, south, east, north
+    bounds: Annotated[
+        list[Annotated[float, Field(allow_inf_nan=False)]], Field(min_length=4, max_length=4)
+    ]
+
+    @model_validator(mode="after")
+    def _ordered(self) -> MapSettings:
+        west, south, east, north = self.bounds
+        for name, value, limit in (
+            ("west", west, 180),
+            ("south", south, 90),
+            ("east", east, 180),
+            ("north", north, 90),
+        ):
+            if abs(value) > limit:
+                raise _fail(f"{name} ({value}) is out of range (±{limit})", at="bounds")
+        if not west < east:
+            raise _fail(f"west ({west}) must be less than east ({east})", at="bounds")
+        if not south < north:
+            raise _fail(f"south ({south}) must be less than north ({north})", at="bounds")
+        return self
+
+
 class BriefingMeta(_Model):
     title: Text
     subtitle: Text | None = None
@@ -220,6 +249,7 @@ class BriefingMeta(_Model):
     as_of: Moment
     summary: Markdown
     key_figures: list[KeyFigure] = []
+    map: MapSettings | None = None
 
 
 class Source(_Model):
@@ -246,8 +276,8 @@ class Place(_Model):
     name: Text
     aliases: list[Text] = []
     kind: PlaceKind
-    lat: Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)] | None = None
-    lon: Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)] | None = None
+    lat: Latitude | None = None
+    lon: Longitude | None = None
     within: Id | None = None
     description: Markdown | None = None
 

@@ -45,6 +45,7 @@ SECTIONS = {
     "Assessment": "Assessment",
     "SourceRef": "Source reference",
     "Update": "Update",
+    "MapSettings": "Map settings",
 }
 COLUMNS = ["field", "type", "required", "default", "meaning"]
 NOTHING = {"none", "empty", "—", "-", "[]"}  # how "no value" / "empty list" may be written

@@ -24,7 +24,7 @@ TYPES = {"object", "array", "string", "integer", "number", "boolean", "null"}
 KEYWORDS = {
     "$schema", "$defs", "$ref", "title", "description", "default", "type", "properties",
     "required", "additionalProperties", "items", "anyOf", "enum", "pattern", "format",
-    "minLength", "maxLength", "minItems", "minimum", "maximum",
+    "minLength", "maxLength", "minItems", "maxItems", "minimum", "maximum",
 }  # fmt: skip
 
 
