@@ -16,17 +16,25 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
+from . import brief
+from .basemap import basemap_key
+from .charts import ActivityChart
+from .geo import Projection
+from .maps import AREA_KINDS, MapView, Points, build_map, extent_of, overview_places
 from .model import Briefing
 from .urls import ROUTES, page_path
-from .views import DevView, Index, MapView, paginate
+from .views import DevView, Index, paginate
 
-__all__ = ["BUILDERS", "Job", "jobs"]
+__all__ = ["BUILDERS", "Job", "Plan", "plan"]
 
 LATEST = 6  # cards on the overview
 TIMELINE_PAGE = 100  # developments per timeline page
 PROFILE_PAGE = 50  # developments per actor, place or source page
+NEIGHBOURS = 6  # other places on a place's map
+SMALL_MAP = 320  # SVG units across (and at most down) a development's or a place's map
 
 
 @dataclass(frozen=True)
@@ -42,11 +50,39 @@ class _Site:
     briefing: Briefing
     index: Index
     views: dict[str, DevView]  # every development's view, newest first
+    projection: Projection | None  # the overview's map; None when no place has coordinates
+    small: Projection | None  # the same extent, half the size: development and place pages
 
     @classmethod
     def build(cls, briefing: Briefing) -> _Site:
         index = Index.build(briefing)
-        return cls(briefing, index, {i: DevView.build(i, d, briefing) for i, d in index.newest})
+        views = {i: DevView.build(i, d, briefing) for i, d in index.newest}
+        extent = extent_of(briefing)
+        if extent is None:
+            return cls(briefing, index, views, None, None)
+        small = Projection.fit(extent, SMALL_MAP, SMALL_MAP)
+        return cls(briefing, index, views, Projection.fit(extent), small)
+
+    @cached_property
+    def overview_map(self) -> MapView | None:
+        """Every located place, those of the latest developments emphasised."""
+        if self.projection is None:
+            return None
+        latest = list(self.views)[:LATEST]
+        places = overview_places(self.briefing, latest, self.index.by_place)
+        title = "Map of the places in this briefing"
+        return build_map(self.briefing, self.projection, places, title)
+
+    @cached_property
+    def points(self) -> Points:
+        return Points.of(self.briefing)
+
+    def small_map(self, places: list[tuple[str, str]], title: str) -> MapView | None:
+        """A page's own map: only ``places`` ((id, role)), over the shared basemap."""
+        if self.small is None or not places:
+            return None
+        view = build_map(self.briefing, self.small, places, title, small=True)
+        return view if view.markers else None
 
 
 Builder = Callable[[_Site, str, str], Iterator[Job]]  # (site, kind, template)
@@ -64,24 +100,33 @@ def _single(site: _Site, kind: str, template: str) -> Iterator[Job]:
 
 def _home(site: _Site, kind: str, template: str) -> Iterator[Job]:
     latest = list(site.views.values())[:LATEST]
-    themap = MapView.build(site.briefing, site.index.by_place)
-    yield Job(page_path(kind), template, {"latest": latest, "map": themap})
+    yield Job(page_path(kind), template, {"latest": latest, "map": site.overview_map})
+
+
+def _brief(site: _Site, kind: str, template: str) -> Iterator[Job]:
+    """The printable brief: the latest developments, one reference list, the overview's map."""
+    shown = brief.latest(list(site.views.values()))
+    context = {"latest": shown, "references": brief.number_references(shown)}
+    yield Job(page_path(kind), template, {**context, "map": site.overview_map})
 
 
 def _timeline(site: _Site, kind: str, template: str) -> Iterator[Job]:
     b, index = site.briefing, site.index
+    chart = ActivityChart.build(b)  # frozen tuples: compares by value, as a cache key must
     for path, chunk, pager in paginate(index.newest, TIMELINE_PAGE, kind):
         places = {i: [b.places[p].name for p in d.places] for i, d in chunk}
         context = {
             "days": index.by_day(chunk), "places": places, "pager": pager,
-            "total": len(index.newest),
+            "total": len(index.newest), "chart": chart if pager.number == 1 else None,
         }  # fmt: skip
         yield Job(path, template, context, cached=True)
 
 
 def _development(site: _Site, kind: str, template: str) -> Iterator[Job]:
     for ident, view in site.views.items():
-        yield Job(page_path(kind, ident), template, {"view": view}, cached=True)
+        places = [(p, "focus") for p in view.dev.places]
+        themap = site.small_map(places, f"Map of the places of {view.dev.title}")
+        yield Job(page_path(kind, ident), template, {"view": view, "map": themap}, cached=True)
 
 
 def _topics(site: _Site, kind: str, template: str) -> Iterator[Job]:
@@ -123,8 +168,15 @@ def _place(site: _Site, kind: str, template: str) -> Iterator[Job]:
         inside = sorted(index.inside.get(ident, []), key=_by_name)
         topics = [(t, b.topics[t].title) for t in index.topics_by_place.get(ident, [])]
         within = (place.within, b.places[place.within].name) if place.within else None
+        themap = None
+        if place.lat is not None and place.kind not in AREA_KINDS:
+            assert place.lon is not None
+            close = site.points.nearest(place.lon, place.lat, NEIGHBOURS, ident)
+            nearby = [(ident, "focus"), *((n, "near") for n in close)]
+            themap = site.small_map(nearby, f"Map of {place.name} and the places nearest to it")
         for path, chunk, pager in paginate(devs, PROFILE_PAGE, kind, ident):
             context = {
+                "map": themap if pager.number == 1 else None,
                 "id": ident, "place": place, "developments": chunk, "pager": pager,
                 "inside": inside, "topics": topics, "within": within,
             }  # fmt: skip
@@ -153,14 +205,23 @@ BUILDERS: dict[str, Builder] = {
     "place": _place,
     "sources": _registry_list("sources"),
     "source": _source,
+    "brief": _brief,
 }
 
 
-def jobs(briefing: Briefing) -> tuple[Index, list[Job]]:
-    """The briefing's reverse index and a job for every page, in the table's order."""
+@dataclass(frozen=True)
+class Plan:
+    index: Index  # the briefing's reverse indexes (whole pages see it)
+    jobs: list[Job]  # a job for every page, in the table's order
+    basemaps: dict[str, Projection]  # the basemap files the maps refer to, by key
+
+
+def plan(briefing: Briefing) -> Plan:
+    """Everything the site's pages need, before anything is rendered."""
     site = _Site.build(briefing)
     out: list[Job] = []
     for kind, route in ROUTES.items():
         if route.template is not None:
             out.extend(BUILDERS.get(kind, _single)(site, kind, route.template))
-    return site.index, out
+    basemaps = {basemap_key(p): p for p in (site.projection, site.small) if p is not None}
+    return Plan(site.index, out, basemaps)

@@ -12,7 +12,6 @@ from .diagnostics import Report
 from .loader import DocumentCache, load_briefing_dir
 from .model import Briefing
 from .references import check_references
-from .render import render_site
 from .validate import validate
 
 __all__ = ["load", "render_tree"]
@@ -44,6 +43,8 @@ def render_tree(
     root: Path, templates: Path, report: Report, site_url: str = "", feed_id: str = ""
 ) -> dict[str, str] | None:
     """Load, check and render a briefing folder: ``{tree path: text}``, or None on errors."""
+    from .render import render_site  # the rendering stack (maps: shapely) only when rendering
+
     briefing = load(root, report)
     if briefing is None:
         return None

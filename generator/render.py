@@ -17,12 +17,13 @@ from typing import Any
 
 import jinja2
 
+from .basemap import basemap_svg
 from .diagnostics import Mark, Report
 from .exports import developments_json, events_geojson
 from .feed import atom_feed
 from .loader import display_path
 from .model import Briefing
-from .pages import Job, jobs
+from .pages import Job, plan
 from .templating import GLOBALS, make_environment, template_problem
 from .urls import Urls, page_path
 
@@ -125,10 +126,10 @@ def render_site(
     """
     base = base or Path.cwd()
     renderer = _Renderer(briefing, templates, report, site_url, base, cache)
-    index, page_jobs = jobs(briefing)
-    whole = {"briefing": briefing, "index": index}
+    site = plan(briefing)
+    whole = {"briefing": briefing, "index": site.index}
     out: dict[str, str] = {}
-    for job in page_jobs:
+    for job in site.jobs:
         text = renderer.render(job, whole)
         if text is not None:
             out[job.path] = text
@@ -137,6 +138,8 @@ def render_site(
         briefing, site_url, cache.exports if cache else None
     )
     out[page_path("events_geojson")] = events_geojson(briefing, site_url)
+    for key, projection in site.basemaps.items():
+        out[page_path("basemap", key)] = basemap_svg(projection)
     for tree_path, template_path in ASSETS.items():
         try:
             out[tree_path] = (templates / template_path).read_text(encoding="utf-8")

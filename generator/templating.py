@@ -34,6 +34,7 @@ from markupsafe import Markup
 from pydantic import BaseModel
 
 from .diagnostics import Mark
+from .mapsvg import marker_shape, overlay_svg
 from .markup import excerpt, inline_html, plain, prose_html
 from .vocabulary import VOCABULARY
 
@@ -95,6 +96,18 @@ def _external(text: Any, url: str) -> Markup:
 
 def _time(moment: date | datetime) -> Markup:
     return Markup(f'<time datetime="{moment.isoformat()}">{plain(human_date(moment))}</time>')
+
+
+def _num(value: float) -> Markup:
+    """A number for an SVG attribute or a computed size: digits as they are."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"num prints numbers, not {type(value).__name__}")
+    return Markup(f"{value:g}")
+
+
+def _map_key(role: str) -> Markup:
+    """A legend's marker shape for ``role``, as drawn on the map."""
+    return Markup(marker_shape(role, 8, 8, 5))
 
 
 def _cell(value: Any) -> Markup:
@@ -190,6 +203,9 @@ def make_environment(templates_dir: Path) -> Environment:
         external=_external,
         time=_time,
         cell=_cell,
+        num=_num,
+        map_overlay=overlay_svg,
+        map_key=_map_key,
         human_date=human_date,
         slug=_slug,
         front_title=_front_title,

@@ -42,9 +42,11 @@ ROUTES: Mapping[str, Route] = MappingProxyType({
     "sources": Route("sources/index.md", "sources.md.j2"),
     "source": Route("sources/{id}.md", "source.md.j2", more="sources/{id}/page/{n}.md"),
     "about": Route("about.md", "about.md.j2"),
+    "brief": Route("brief/index.md", "brief.md.j2"),
     "feed": Route("feed.xml"),
     "developments_json": Route("data/developments.json"),
     "events_geojson": Route("data/events.geojson"),
+    "basemap": Route("assets/briefing/maps/basemap-{id}.svg"),  # one per map extent
 })  # fmt: skip
 
 

@@ -6,7 +6,6 @@ a place, a source), numbered citations and page links are computed here once.
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -20,7 +19,7 @@ from .schema import Actor, Development, Place, Source, SourceRef
 from .urls import Urls, page_path
 
 __all__ = [
-    "DevView", "Index", "MapPoint", "MapView", "Pager", "Reference", "paginate",
+    "DevView", "Index", "Pager", "Reference", "paginate",
 ]  # fmt: skip
 
 T = TypeVar("T")
@@ -56,71 +55,6 @@ def paginate(
         )  # fmt: skip
         pages.append((path, chunk, pager))
     return pages
-
-
-@dataclass(frozen=True)
-class MapPoint:
-    id: str
-    name: str
-    x: int
-    y: int
-    labelled: bool
-    label_y: int = 0
-
-
-@dataclass(frozen=True)
-class MapView:
-    """Places with coordinates, projected into an SVG box (no tiles, nothing fetched)."""
-
-    width: int
-    height: int
-    points: list[MapPoint]
-
-    @classmethod
-    def build(
-        cls, briefing: Briefing, mentions: dict[str, list[str]], width: int = 640, pad: int = 40,
-        labels: int = 25,
-    ) -> MapView | None:  # fmt: skip
-        """Label the ``labels`` point places that most developments name; dots for the rest."""
-        located = [(i, p) for i, p in briefing.places.items() if p.lat is not None]
-        points_kind = [i for i, p in located if p.kind not in ("country", "governorate", "region")]
-        ranked = sorted(points_kind, key=lambda i: (-len(mentions.get(i, ())), i))
-        labelled = set(ranked[:labels])
-        if not located:
-            return None
-        lats = [p.lat for _, p in located if p.lat is not None]
-        lons = [p.lon for _, p in located if p.lon is not None]
-        # Equirectangular, with longitude scaled by the cosine of the middle latitude.
-        scale_x = math.cos(math.radians((max(lats) + min(lats)) / 2))
-        span_x = max((max(lons) - min(lons)) * scale_x, 0.5)
-        span_y = max(max(lats) - min(lats), 0.5)
-        unit = (width - 2 * pad) / max(span_x, span_y)
-        height = int(span_y * unit) + 2 * pad
-        points = [
-            MapPoint(
-                ident,
-                place.name,
-                int(pad + ((place.lon or 0) - min(lons)) * scale_x * unit),
-                int(height - pad - ((place.lat or 0) - min(lats)) * unit),
-                ident in labelled,
-            )  # fmt: skip
-            for ident, place in sorted(located, key=lambda item: item[1].name)
-        ]
-        return cls(width, height, _nudge_labels(points))
-
-
-def _nudge_labels(points: list[MapPoint], line: int = 16, reach: int = 120) -> list[MapPoint]:
-    """Move labels down until no two overlap (labels run right of their dot)."""
-    placed: list[tuple[int, int]] = []
-    out: list[MapPoint] = []
-    for point in sorted(points, key=lambda p: (p.y, p.x)):
-        label_y = point.y + 5
-        if point.labelled:
-            while any(abs(label_y - y) < line and abs(point.x - x) < reach for x, y in placed):
-                label_y += line
-            placed.append((point.x, label_y))
-        out.append(MapPoint(point.id, point.name, point.x, point.y, point.labelled, label_y))
-    return out
 
 
 @dataclass(frozen=True)

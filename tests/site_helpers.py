@@ -134,6 +134,19 @@ def briefing_ids(root: Path) -> dict[str, list[str]]:
 
 
 EXPORTS = ("feed.xml", "data/developments.json", "data/events.geojson")
+# The maps' shared basemaps, named by a hash of their extent and size.
+BASEMAP = re.compile(r"^assets/briefing/maps/basemap-[0-9a-f]{12}\.svg$")
+
+
+def is_basemap_image(tag: str, attrs: Mapping[str, str]) -> bool:
+    """An <img> of ours: a map's basemap, a relative link to a generated file."""
+    src = attrs.get("src", "")
+    return (
+        tag == "img"
+        and attrs.get("class") == "bf-map-base"
+        and not is_external(src)
+        and re.search(r"(^|/)assets/briefing/maps/basemap-[0-9a-f]{12}\.svg$", src) is not None
+    )
 
 
 def expected_tree(ids: Mapping[str, list[str]]) -> set[str]:
@@ -146,6 +159,7 @@ def expected_tree(ids: Mapping[str, list[str]]) -> set[str]:
         "places/index.md",
         "sources/index.md",
         "about.md",
+        "brief/index.md",
         "assets/briefing/briefing.css",
         "assets/briefing/iframe-worker-shim.js",
         *EXPORTS,
@@ -160,7 +174,9 @@ def expected_tree(ids: Mapping[str, list[str]]) -> set[str]:
 
 def expected_urls(ids: Mapping[str, list[str]]) -> set[str]:
     """The contract's page URLs, relative to the site root ('' is /)."""
-    urls = {"", "situation/", "background/", "actors/", "places/", "sources/", "about/"}
+    urls = {
+        "", "situation/", "background/", "actors/", "places/", "sources/", "about/", "brief/",
+    }  # fmt: skip
     urls |= {f"situation/{i}/" for i in ids["developments"]}
     urls |= {f"background/{i}/" for i in ids["topics"]}
     urls |= {f"actors/{i}/" for i in ids["actors"]}

@@ -18,6 +18,7 @@ from site_helpers import EXAMPLE, PROJECT, TEMPLATES
 
 from generator import Report, load
 from generator.feed import ATOM
+from generator.pages import plan
 from generator.render import ASSETS, render_site
 from generator.urls import ROUTES, Urls, page_path, page_url, permalink, reserved_ids
 
@@ -35,6 +36,7 @@ CONTRACT = {
     "/feed.xml": ("feed", ""),
     "/data/developments.json": ("developments_json", ""),
     "/data/events.geojson": ("events_geojson", ""),
+    "/brief/": ("brief", ""),
 }
 
 
@@ -61,6 +63,7 @@ def test_every_file_written_is_a_route_of_the_table(pages: dict[str, str]) -> No
     entries = {
         "development": briefing.developments, "topic": briefing.topics,
         "actor": briefing.actors, "place": briefing.places, "source": briefing.sources,
+        "basemap": plan(briefing).basemaps,
     }  # fmt: skip
     for kind, route in ROUTES.items():
         idents = list(entries[kind]) if "{id}" in route.path else [""]
