@@ -11,7 +11,7 @@ export NO_MKDOCS_2_WARNING := 1
 # Reproducible builds: dates come from the last commit, not the clock.
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
-.PHONY: serve build test lint validate offline zensical bench fuzz lock clean
+.PHONY: serve build test lint validate offline zensical bench bench-pictures fuzz lock clean
 
 # The test and zensical extras both: `make test` runs tests/test_zensical.py.
 $(STAMP): pyproject.toml $(CONSTRAINTS)
@@ -59,6 +59,10 @@ fuzz: $(STAMP)
 # Benchmarks (minutes): prints a table and writes benchmarks/RESULTS.md.
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+
+# What the maps and the activity chart cost at N=1,000 (a few minutes); updates RESULTS.md.
+bench-pictures: $(STAMP)
+	$(BIN)/python benchmarks/pictures.py
 
 # Rewrite constraints.txt with the newest releases pyproject.toml allows, resolved in
 # a throwaway venv (its header is kept). Then run `make test`, which installs them,

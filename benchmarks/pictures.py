@@ -162,6 +162,10 @@ def main() -> None:
     say(f"| shared basemap files | {len(basemaps)} ({', '.join(f'{b / 1024:.1f} KiB' for b in basemaps)}) | | | |")  # noqa: E501
     overview = with_tree[page_path("home")]
     say(f"\nOverview page: {len(overview.encode()) / 1024:.1f} KiB of Markdown with its map.")
+    say(
+        "\nWhere the time goes, and what the 0.3 s target would take: see the Pictures "
+        "notes in benchmarks/NOTES.md."
+    )
     results = HERE / "RESULTS.md"
     text = results.read_text(encoding="utf-8")
     section = "\n".join(lines) + "\n"

@@ -250,6 +250,11 @@ def main() -> None:
         header = "# Benchmark results\n\nWritten by `make bench` (benchmarks/run.py).\n\n"
         notes = (HERE / "NOTES.md").read_text(encoding="utf-8")
         text = header + "\n".join(lines) + "\n\n" + notes
+        # `make bench-pictures` writes its own section; keep it.
+        previous = (HERE / "RESULTS.md").read_text(encoding="utf-8")
+        pictures = re.search(r"(?ms)^## Pictures:.*?(?=^## |\Z)", previous)
+        if pictures:
+            text = text.rstrip("\n") + "\n\n" + pictures.group().rstrip("\n") + "\n"
         (HERE / "RESULTS.md").write_text(text, encoding="utf-8")
 
 
