@@ -452,6 +452,34 @@ def browser(profile: Path, *extra: str) -> Iterator[Browser]:
         instance.close()
 
 
+# Playwright driving Debian's Chromium (no browser download), for tests that click,
+# measure or print.
+PLAYWRIGHT_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@contextmanager
+def playwright_chromium() -> Iterator[Any]:
+    """A headless Chromium launched by Playwright; skips (a failure under CI=true)
+    where Playwright or Chromium is missing."""
+    sync_api = pytest.importorskip(
+        "playwright.sync_api", reason="Playwright is missing: pip install playwright"
+    )
+    executable = chromium()
+    with sync_api.sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=executable, args=PLAYWRIGHT_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
 SEARCH_RESULTS = "document.querySelectorAll('.md-search-result__item').length"
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from publish_helpers import serve
+from publish_helpers import playwright_chromium, serve
 from site_helpers import EXAMPLE, PROJECT, TEMPLATES, build, copy_project, front_matter
 
 from generator import Briefing, Report, load
@@ -231,15 +231,6 @@ def test_a_long_briefing_gives_a_short_brief(tmp_path: Path) -> None:
 
 # --- printed by Chromium ----------------------------------------------------------------------
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 NAV_TABS = ("Overview", "Situation", "Background", "Actors", "Places", "Sources", "How to read")
 
 
@@ -254,24 +245,15 @@ def poppler(tool: str) -> str:
 def printed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[int, str]]:
     """The example's /brief/ printed to A4 by headless Chromium: (pages, text)."""
     pdfinfo, pdftotext = poppler("pdfinfo"), poppler("pdftotext")
-    sync_api = pytest.importorskip(
-        "playwright.sync_api", reason="Playwright is missing: pip install playwright"
-    )
-    if not CHROMIUM.exists():
-        pytest.skip(f"no browser at {CHROMIUM}: apt-get install chromium")
     tmp = tmp_path_factory.mktemp("brief")
     project = copy_project(tmp / "project")
     result = build(project, tmp / "site")
     assert result.returncode == 0, result.stdout
     pdf = tmp / "brief.pdf"
-    with serve(tmp / "site") as (base, _requested), sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            page = browser.new_page()
-            page.goto(base + "brief/", wait_until="load")
-            page.pdf(path=str(pdf), format="A4")
-        finally:
-            browser.close()
+    with serve(tmp / "site") as (base, _requested), playwright_chromium() as browser:
+        page = browser.new_page()
+        page.goto(base + "brief/", wait_until="load")
+        page.pdf(path=str(pdf), format="A4")
     info = subprocess.run([pdfinfo, str(pdf)], capture_output=True, text=True, check=True)
     pages = re.search(r"(?m)^Pages:\s+(\d+)$", info.stdout)
     assert pages is not None, info.stdout

@@ -4,18 +4,12 @@ on it, and no two labels overlap with real fonts, at desktop and phone widths.""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from publish_helpers import serve
+from publish_helpers import playwright_chromium, serve
 from site_helpers import build, copy_project
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]  # fmt: skip
 PAGES = ["", "situation/2024-12-06-rebels-within-5km-of-homs/", "places/homs/"]
 
 pytestmark = pytest.mark.slow
@@ -49,15 +43,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    assert CHROMIUM.exists(), f"no browser at {CHROMIUM}: apt-get install chromium"
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with playwright_chromium() as launched:
+        yield launched
 
 
 def _apart(a: list[float], b: list[float]) -> bool:
