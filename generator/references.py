@@ -74,9 +74,24 @@ class _Checker:
         if origin is None:
             return
         figures = origin.raw().get("key_figures")
+        seen: dict[str, int] = {}
         for index in range(len(figures) if isinstance(figures, list) else 0):
             figure = Origin(origin.doc, ("key_figures", index))
             self.refs("source", self.located.sources, figure, "sources")
+            history = figure.raw().get("history") if isinstance(figure.raw(), dict) else None
+            for step in range(len(history) if isinstance(history, list) else 0):
+                earlier = Origin(origin.doc, ("key_figures", index, "history", step))
+                self.refs("source", self.located.sources, earlier, "sources")
+            ident = figure.raw().get("id") if isinstance(figure.raw(), dict) else None
+            if isinstance(ident, str) and ident in seen:
+                first = origin.mark("key_figures", seen[ident], "id")
+                self.report.error(
+                    origin.doc.path, figure.mark("id"),
+                    f"duplicate key figure id '{ident}' (first used at {origin.doc.path}:"
+                    f"{first.line})",
+                )  # fmt: skip
+            elif isinstance(ident, str):
+                seen[ident] = index
 
     def developments(self) -> None:
         loc = self.located
@@ -111,6 +126,13 @@ class _Checker:
                 origin.doc.path, origin.mark("date"),
                 f"dated {dev.date.isoformat()}, after the briefing's as_of "
                 f"({meta.as_of.isoformat()})",
+            )  # fmt: skip
+        statuses = [(i, u.status) for i, u in enumerate(dev.updates) if u.status is not None]
+        if statuses and statuses[0][1] != dev.status:
+            self.report.warning(
+                origin.doc.path, origin.mark("updates", statuses[0][0], "status"),
+                f"the newest update sets the status to '{statuses[0][1]}', but the development "
+                f"says '{dev.status}'",
             )  # fmt: skip
         stamps = [moment_key(update.at) for update in dev.updates]
         for index in range(1, len(stamps)):

@@ -33,6 +33,7 @@ __all__ = [
     "Assessment",
     "BriefingMeta",
     "Development",
+    "FigureValue",
     "KeyFigure",
     "KeyPoint",
     "MapSettings",
@@ -179,6 +180,7 @@ if TYPE_CHECKING:
     Reliability: TypeAlias = str
     Confidence: TypeAlias = str
     Likelihood: TypeAlias = str
+    DatePrecision: TypeAlias = str
 else:
     SourceKind = Literal[VOCABULARY.source_kind.values]
     ActorKind = Literal[VOCABULARY.actor_kind.values]
@@ -187,6 +189,7 @@ else:
     Reliability = Literal[VOCABULARY.reliability.values]
     Confidence = Literal[VOCABULARY.confidence.values]
     Likelihood = Literal[VOCABULARY.likelihood.values]
+    DatePrecision = Literal[VOCABULARY.date_precision.values]
 Credibility = Annotated[int, Field(ge=min(VOCABULARY.credibility), le=max(VOCABULARY.credibility))]
 
 
@@ -207,11 +210,23 @@ SourceRefs = list[
 ]
 
 
+class FigureValue(_Model):
+    """An earlier value of a key figure (its ``history``)."""
+
+    at: Moment
+    value: Text
+    note: Text | None = None
+    sources: list[Id] = []
+
+
 class KeyFigure(_Model):
+    id: Id | None = None
     label: Text
     value: Text
     note: Text | None = None
     sources: Annotated[list[Id], Field(min_length=1)]
+    as_of: Moment | None = None
+    history: list[FigureValue] = []
 
 
 Longitude = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
@@ -249,6 +264,7 @@ class BriefingMeta(_Model):
     as_of: Moment
     summary: Markdown
     key_figures: list[KeyFigure] = []
+    stale_after_days: Annotated[int, Field(ge=1)] = 7
     map: MapSettings | None = None
 
 
@@ -304,11 +320,13 @@ class Assessment(_Model):
 class Update(_Model):
     at: Moment
     note: Text
+    status: Status | None = None  # the status set at that moment
 
 
 class Development(_Model):
     title: Text
     date: Moment
+    date_precision: DatePrecision = "day"
     status: Status = "reported"
     places: list[Id] = []
     actors: list[Id] = []

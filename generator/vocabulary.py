@@ -57,11 +57,13 @@ class Vocabulary:
     source_kind: Scale[str]
     actor_kind: Scale[str]
     place_kind: Scale[str]
+    date_precision: Scale[str]
 
     def as_data(self) -> dict[str, dict[str, str]]:
         """Every scale as plain JSON-able data (for the exports)."""
         scales: list[Scale[str] | Scale[int]] = [
             self.status, self.reliability, self.credibility, self.confidence, self.likelihood,
+            self.date_precision,
         ]  # fmt: skip
         return {s.name: {str(k): v for k, v in s.items()} for s in scales}
 
@@ -123,5 +125,11 @@ VOCABULARY = Vocabulary(
         "country": "country", "governorate": "governorate or province", "region": "region",
         "city": "city", "town": "town", "village": "village", "road": "road",
         "infrastructure": "infrastructure (a dam, airport, crossing…)", "other": "other",
+    }),
+    # How exactly a development's date is known (ACLED's time_precision 1, 2, 3).
+    date_precision=Scale.of("date precision", {
+        "day": "known to the day",
+        "week": "known to the week: the date is a day of that week",
+        "month": "known to the month: the date is a day of that month",
     }),
 )  # fmt: skip

@@ -46,6 +46,7 @@ SECTIONS = {
     "SourceRef": "Source reference",
     "Update": "Update",
     "MapSettings": "Map settings",
+    "FigureValue": "Earlier value",
 }
 COLUMNS = ["field", "type", "required", "default", "meaning"]
 NOTHING = {"none", "empty", "—", "-", "[]"}  # how "no value" / "empty list" may be written
