@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -106,6 +107,47 @@ def _render(args: argparse.Namespace) -> int:
     return 1
 
 
+def _diff(args: argparse.Namespace) -> int:
+    from .diff import compare
+    from .history import GitError, snapshot
+    from .loader import display_path
+
+    folder = Path(args.dir)
+    try:
+        with snapshot(folder, args.ref) as old:
+            old_report = Report()
+            old_briefing = (
+                load(old.root, old_report, base=old.base) if old.root is not None else None
+            )
+    except GitError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    report = Report()
+    briefing = load(folder, report)
+    if old_report.errors:
+        print(f"error: the briefing at {args.ref} does not load:", file=sys.stderr)
+        for item in old_report.sorted():
+            print(f"{args.ref}:{item}", file=sys.stderr)
+    if report.errors:
+        return _print_report(report, strict=False)
+    if old_report.errors or briefing is None:
+        return 2
+    shown = display_path(folder, Path.cwd())
+    diff = compare(
+        old_briefing,
+        briefing,
+        ref=args.ref,
+        commit=old.commit,
+        folder=shown,
+        old_folder=f"{args.ref}:{old.shown}",
+    )
+    try:
+        print(diff.as_json() if args.json else diff.as_text(), flush=True)
+    except BrokenPipeError:  # `briefing diff | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 0
+
+
 def _valid_date(text: str) -> str:
     try:
         date.fromisoformat(text)
@@ -151,6 +193,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--config", default="mkdocs.yml", help="where to read site_url and feed_id from"
     )
     render.set_defaults(func=_render)
+
+    diff = commands.add_parser("diff", help="what changed in the briefing since a git revision")
+    diff.add_argument("ref", nargs="?", default="HEAD", help="git revision (default HEAD)")
+    diff.add_argument("--dir", default="briefings", help="briefing folder")
+    diff.add_argument("--json", action="store_true", help="print JSON for scripts")
+    diff.set_defaults(func=_diff)
     return parser
 
 
