@@ -1,10 +1,13 @@
-"""The Atom feed: one entry per development, newest first.
+"""The Atom feed: one entry per development, newest first, then one per change
+that is not a new development (an update, a change of status, a revised key
+figure: :mod:`.changes`), newest first.
 
 Feed readers know an entry by its id, so ids must outlive a renamed briefing
 or a moved site. The feed's id is the ``feed_id`` setting when given, else a
 ``tag:`` URI made from ``site_url`` (RFC 4151: ``tag:example.org,2000:/briefing/``);
 without either, an URN made from the title, which a rename changes (the plugin
-says so). Every entry's id is the feed's id plus the development's id.
+says so). Every entry's id is the feed's id plus the development's id; a
+change's id adds its subject, moment and kind (:func:`change_entries`).
 All dates come from the briefing, never from the clock.
 """
 
@@ -12,16 +15,18 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections import Counter
 from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
+from .changes import Change, changes
 from .ids import slugify
 from .markup import prose_html
 from .model import Briefing, last_updated, moment_key
 from .urls import permalink
 
-__all__ = ["ATOM", "FEED_ID_PATTERN", "atom_feed", "feed_id"]
+__all__ = ["ATOM", "FEED_ID_PATTERN", "atom_feed", "change_entries", "feed_id"]
 
 ATOM = "http://www.w3.org/2005/Atom"
 # Any absolute URI: tag:, urn:, http(s):…
@@ -69,7 +74,8 @@ def atom_feed(
     sub(root, "title", meta.title)
     if meta.subtitle:
         sub(root, "subtitle", meta.subtitle)
-    stamps = [meta.as_of, *(last_updated(dev) for _, dev in newest)]
+    found = changes(briefing)
+    stamps = [meta.as_of, *(last_updated(dev) for _, dev in newest), *(c.moment for c in found)]
     sub(root, "updated", _rfc3339(max(stamps, key=moment_key)))
     home = permalink(site_url, "home") or "./"
     sub(root, "link", href=home, rel="alternate", type="text/html")
@@ -95,5 +101,47 @@ def atom_feed(
         sub(entry, "category", term=dev.status)
         for tag in dev.tags:
             sub(entry, "category", term=tag)
+    for ident, change in change_entries(found, base):
+        inputs = (change, site_url, base)
+        known = memo.get(ident) if memo is not None else None
+        if known is not None and known[0] == inputs:
+            root.append(known[1])
+            continue
+        entry = sub(root, "entry")
+        if memo is not None:
+            memo[ident] = (inputs, entry)
+        title, summary = _change_text(change)
+        sub(entry, "id", ident)
+        sub(entry, "title", title)
+        target = (permalink(site_url, "changes") + f"#{change.anchor}" if change.kind == "figure"
+                  else permalink(site_url, "development", change.subject))  # fmt: skip
+        sub(entry, "link", href=target, rel="alternate", type="text/html")
+        sub(entry, "updated", _rfc3339(change.moment))
+        sub(entry, "summary", summary)
     ET.indent(root)
     return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
+
+
+def change_entries(found: list[Change], base: str) -> list[tuple[str, Change]]:
+    """Every change but a new development (its own entry says that), with its entry id:
+    ``{base}:change:<development or figure id>:<UTC timestamp>:<kind>``, plus ``:2``, ``:3``…
+    for a second change of the same subject, moment and kind."""
+    out, seen = [], Counter[str]()
+    for change in found:
+        if change.kind == "new":
+            continue
+        ident = f"{base}:change:{change.subject}:{_rfc3339(change.moment)}:{change.kind}"
+        seen[ident] += 1
+        out.append((ident if seen[ident] == 1 else f"{ident}:{seen[ident]}", change))
+    return out
+
+
+def _change_text(change: Change) -> tuple[str, str]:
+    """An entry's title and summary (plain text)."""
+    if change.kind == "figure":
+        move = f"{change.before} → {change.after}"
+        return f"Key figure revised: {change.title}: {move}", change.note or move
+    if change.kind == "status":
+        move = f"{change.before} → {change.after}" if change.before else f"set to {change.after}"
+        return f"Status of {change.title}: {move}", f"Status {move}."
+    return f"Update: {change.title}", change.note or ""

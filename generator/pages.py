@@ -21,6 +21,7 @@ from typing import Any
 
 from . import brief
 from .basemap import basemap_key
+from .changes import Change, FigureView, by_day, changes, figure_views, latest_day
 from .charts import ActivityChart
 from .geo import Projection
 from .maps import AREA_KINDS, MapView, Points, build_map, extent_of, overview_places
@@ -33,6 +34,8 @@ __all__ = ["BUILDERS", "Job", "Plan", "plan"]
 LATEST = 6  # cards on the overview
 TIMELINE_PAGE = 100  # developments per timeline page
 PROFILE_PAGE = 50  # developments per actor, place or source page
+CHANGES_PAGE = 100  # changes per page of /changes/
+LATEST_CHANGES = 8  # the latest day's changes on the overview
 NEIGHBOURS = 6  # other places on a place's map
 SMALL_MAP = 320  # SVG units across (and at most down) a development's or a place's map
 
@@ -74,6 +77,14 @@ class _Site:
         return build_map(self.briefing, self.projection, places, title)
 
     @cached_property
+    def changes(self) -> list[Change]:
+        return changes(self.briefing)
+
+    @cached_property
+    def figures(self) -> list[FigureView]:
+        return figure_views(self.briefing)
+
+    @cached_property
     def points(self) -> Points:
         return Points.of(self.briefing)
 
@@ -100,7 +111,20 @@ def _single(site: _Site, kind: str, template: str) -> Iterator[Job]:
 
 def _home(site: _Site, kind: str, template: str) -> Iterator[Job]:
     latest = list(site.views.values())[:LATEST]
-    yield Job(page_path(kind), template, {"latest": latest, "map": site.overview_map})
+    context = {"latest": latest, "map": site.overview_map, "figures": site.figures}
+    changed = latest_day(site.changes, LATEST_CHANGES)
+    stale = sum(view.stale is not None for view in site.views.values())  # see clocks.stale_days
+    yield Job(page_path(kind), template, {**context, "changed": changed, "stale": stale})
+
+
+def _changes(site: _Site, kind: str, template: str) -> Iterator[Job]:
+    """What changed, newest first, by day; the key figures' histories on the first page."""
+    for path, chunk, pager in paginate(site.changes, CHANGES_PAGE, kind):
+        context = {
+            "days": by_day(chunk), "pager": pager, "total": len(site.changes),
+            "figures": site.figures if pager.number == 1 else [],
+        }  # fmt: skip
+        yield Job(path, template, context, cached=True)
 
 
 def _brief(site: _Site, kind: str, template: str) -> Iterator[Job]:
@@ -118,6 +142,7 @@ def _timeline(site: _Site, kind: str, template: str) -> Iterator[Job]:
         context = {
             "days": index.by_day(chunk), "places": places, "pager": pager,
             "total": len(index.newest), "chart": chart if pager.number == 1 else None,
+            "stale": {i: site.views[i].stale for i, _ in chunk},
         }  # fmt: skip
         yield Job(path, template, context, cached=True)
 
@@ -206,6 +231,7 @@ BUILDERS: dict[str, Builder] = {
     "sources": _registry_list("sources"),
     "source": _source,
     "brief": _brief,
+    "changes": _changes,
 }
 
 

@@ -21,6 +21,11 @@ def _quoted(text: str) -> str:
     return json.dumps(" ".join(text.split()), ensure_ascii=False)
 
 
+def _one_of(values: tuple[str, ...]) -> str:
+    """A closed list's values for a comment: a, b or c."""
+    return ", ".join(values[:-1]) + " or " + values[-1]
+
+
 def _write_new(path: Path, content: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -49,6 +54,7 @@ DEVELOPMENT = """\
 # New development. Fill in every TODO, then run `briefing validate`.
 title: {title}
 date: {date}
+# date_precision: day  # {precisions}
 status: reported  # {statuses}
 places: []  # place ids from places.yaml
 actors: []  # actor ids from actors.yaml
@@ -78,11 +84,11 @@ def new_development(
 ) -> tuple[Path, list[str]]:
     ident = _ident(title, f"{day.isoformat()}-", ident)
     path = root / "developments" / f"{ident}.yaml"
-    statuses = VOCABULARY.status.values
     text = DEVELOPMENT.format(
         title=_quoted(title),
         date=day.isoformat(),
-        statuses=", ".join(statuses[:-1]) + " or " + statuses[-1],
+        precisions=_one_of(VOCABULARY.date_precision.values),
+        statuses=_one_of(VOCABULARY.status.values),
     )
     _write_new(path, text)
     return path, ["summary", "key_points (text and sources)", "sources", "places", "actors"]

@@ -33,6 +33,7 @@ from jinja2.utils import missing
 from markupsafe import Markup
 from pydantic import BaseModel
 
+from .clocks import date_label, human_date, time_tag
 from .diagnostics import Mark
 from .mapsvg import marker_shape, overlay_svg
 from .markup import excerpt, inline_html, plain, prose_html
@@ -42,21 +43,6 @@ __all__ = ["GLOBALS", "human_date", "make_environment", "template_problem"]
 
 # The names every template has besides its own context (see the module docstring).
 GLOBALS = ("meta", "urls", "vocab")
-
-_MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
-
-
-def human_date(moment: date | datetime) -> str:
-    """6 December 2024, or 6 December 2024, 11:06 (UTC+02:00)."""
-    day = f"{moment.day} {_MONTHS[moment.month - 1]} {moment.year}"
-    if not isinstance(moment, datetime):
-        return day
-    offset = moment.strftime("%z")
-    zone = "UTC" if offset in ("+0000", "") else f"UTC{offset[:3]}:{offset[3:]}"
-    return f"{day}, {moment:%H:%M} ({zone})"
 
 
 def _finalize(value: Any) -> Any:
@@ -92,10 +78,6 @@ def _external(text: Any, url: str) -> Markup:
     """An HTML link to an http(s) URL the schema has checked."""
     href = str(Markup.escape(url))
     return Markup(f'<a href="{href}" rel="noopener">{plain(str(text))}</a>')
-
-
-def _time(moment: date | datetime) -> Markup:
-    return Markup(f'<time datetime="{moment.isoformat()}">{plain(human_date(moment))}</time>')
 
 
 def _num(value: float) -> Markup:
@@ -201,7 +183,8 @@ def make_environment(templates_dir: Path) -> Environment:
         excerpt=_excerpt,
         link=_link,
         external=_external,
-        time=_time,
+        time=time_tag,  # time(precision): "week of 25 November 2024" (generator/clocks.py)
+        date_label=date_label,
         cell=_cell,
         num=_num,
         map_overlay=overlay_svg,

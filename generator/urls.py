@@ -43,6 +43,7 @@ ROUTES: Mapping[str, Route] = MappingProxyType({
     "source": Route("sources/{id}.md", "source.md.j2", more="sources/{id}/page/{n}.md"),
     "about": Route("about.md", "about.md.j2"),
     "brief": Route("brief/index.md", "brief.md.j2"),
+    "changes": Route("changes/index.md", "changes.md.j2", more="changes/page/{n}.md"),
     "feed": Route("feed.xml"),
     "developments_json": Route("data/developments.json"),
     "events_geojson": Route("data/events.geojson"),

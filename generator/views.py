@@ -14,6 +14,7 @@ from typing import TypeVar
 
 from markupsafe import Markup
 
+from .clocks import StatusStep, date_label, stale_days, status_history
 from .model import Briefing, day_of, last_updated
 from .schema import Actor, Development, Place, Source, SourceRef
 from .urls import Urls, page_path
@@ -77,6 +78,9 @@ class DevView:
     citations: list[list[Reference]]  # per key point
     related: list[tuple[str, Development]]
     updated: date | datetime
+    when: str  # its date as exactly as it is known: "week of 25 November 2024"
+    stale: int | None  # days since last updated, when too many (see .clocks.stale_days)
+    history: tuple[StatusStep, ...]  # how its status moved, oldest first
 
     @classmethod
     def build(cls, ident: str, dev: Development, briefing: Briefing) -> DevView:
@@ -100,6 +104,9 @@ class DevView:
             citations=citations,
             related=[(r, briefing.developments[r]) for r in dict.fromkeys(dev.related)],
             updated=last_updated(dev),
+            when=date_label(dev.date, dev.date_precision),
+            stale=stale_days(dev, briefing.meta),
+            history=status_history(dev),
         )
 
 

@@ -160,6 +160,7 @@ def expected_tree(ids: Mapping[str, list[str]]) -> set[str]:
         "sources/index.md",
         "about.md",
         "brief/index.md",
+        "changes/index.md",
         "assets/briefing/briefing.css",
         "assets/briefing/iframe-worker-shim.js",
         *EXPORTS,
@@ -176,6 +177,7 @@ def expected_urls(ids: Mapping[str, list[str]]) -> set[str]:
     """The contract's page URLs, relative to the site root ('' is /)."""
     urls = {
         "", "situation/", "background/", "actors/", "places/", "sources/", "about/", "brief/",
+        "changes/",
     }  # fmt: skip
     urls |= {f"situation/{i}/" for i in ids["developments"]}
     urls |= {f"background/{i}/" for i in ids["topics"]}

@@ -100,6 +100,11 @@ def text(element: ET.Element, tag: str) -> str:
     return found.text
 
 
+def entries(root: ET.Element) -> list[ET.Element]:
+    """The feed's development entries, without the change entries (updates, statuses)."""
+    return [e for e in root.findall(f"{ATOM}entry") if ":situation:" in text(e, "id")]
+
+
 def alternate(element: ET.Element) -> str:
     links = [
         link
@@ -125,19 +130,19 @@ def test_the_test_briefing_has_the_extra_developments(briefing: YamlBriefing) ->
 
 
 def test_feed_has_one_entry_per_development(site: Path, briefing: YamlBriefing) -> None:
-    entries = feed(site).findall(f"{ATOM}entry")
-    assert len(entries) == len(briefing.developments)
-    linked = {alternate(e).rstrip("/").rsplit("/", 1)[-1] for e in entries}
+    found = entries(feed(site))
+    assert len(found) == len(briefing.developments)
+    linked = {alternate(e).rstrip("/").rsplit("/", 1)[-1] for e in found}
     assert linked == set(briefing.developments)
 
 
 def test_feed_entries_are_newest_first(site: Path, briefing: YamlBriefing) -> None:
-    entries = feed(site).findall(f"{ATOM}entry")
-    published = [parse_rfc3339(text(e, "published")) for e in entries]
+    found = entries(feed(site))
+    published = [parse_rfc3339(text(e, "published")) for e in found]
     assert published == sorted(published, reverse=True)
     # The time-of-day development (02:00 UTC on 6 December) is newer than every bare 6 December.
-    assert alternate(entries[0]).rstrip("/").endswith(TIMED)
-    for entry in entries:
+    assert alternate(found[0]).rstrip("/").endswith(TIMED)
+    for entry in found:
         ident = alternate(entry).rstrip("/").rsplit("/", 1)[-1]
         assert parse_rfc3339(text(entry, "published")) == moment_key(
             briefing.developments[ident]["date"]
@@ -150,18 +155,28 @@ def test_feed_entry_links_resolve_to_built_pages(site: Path) -> None:
         href = alternate(entry)
         target = served_file(site, urljoin(feed_url, href), BASE)
         assert target is not None, f"{href} (relative to /feed.xml) is not a built page"
-        assert text(entry, "title") in target.read_text(encoding="utf-8")
+        if ":situation:" in text(entry, "id"):  # a change's title says what changed
+            assert text(entry, "title") in target.read_text(encoding="utf-8")
+
+
+def test_feed_has_an_entry_for_the_later_update(site: Path) -> None:
+    """LATE's older update is its creation (its own entry); the newer one is a change."""
+    root = feed(site)
+    changed = [e for e in root.findall(f"{ATOM}entry") if e not in entries(root)]
+    assert [alternate(e).rstrip("/").rsplit("/", 1)[-1] for e in changed] == [LATE]
+    assert text(changed[0], "id").endswith(f":change:{LATE}:2024-12-08T04:00:00Z:update")
+    assert parse_rfc3339(text(changed[0], "updated")).isoformat() == "2024-12-08T04:00:00+00:00"
 
 
 def test_feed_entry_updated_is_newest_update_or_date(site: Path, briefing: YamlBriefing) -> None:
-    for entry in feed(site).findall(f"{ATOM}entry"):
+    for entry in entries(feed(site)):
         ident = alternate(entry).rstrip("/").rsplit("/", 1)[-1]
         assert parse_rfc3339(text(entry, "updated")) == briefing.updated(ident), ident
 
 
 def test_feed_updated_handles_offsets_and_bare_dates(site: Path) -> None:
     by_id = {
-        alternate(e).rstrip("/").rsplit("/", 1)[-1]: e for e in feed(site).findall(f"{ATOM}entry")
+        alternate(e).rstrip("/").rsplit("/", 1)[-1]: e for e in entries(feed(site))
     }
     # 2024-12-07T23:00:00-05:00 is 04:00 on the 8th in UTC, newer than the bare 2024-12-06.
     assert parse_rfc3339(text(by_id[LATE], "updated")).isoformat() == "2024-12-08T04:00:00+00:00"
@@ -171,9 +186,8 @@ def test_feed_updated_handles_offsets_and_bare_dates(site: Path) -> None:
 
 def test_feed_titles_and_ids_present_and_unique(site: Path, briefing: YamlBriefing) -> None:
     root = feed(site)
-    entries = root.findall(f"{ATOM}entry")
-    titles = [text(e, "title") for e in entries]
-    ids = [text(e, "id") for e in entries]
+    titles = [text(e, "title") for e in entries(root)]
+    ids = [text(e, "id") for e in root.findall(f"{ATOM}entry")]  # the changes' too
     assert len(set(titles)) == len(titles)
     assert len(set(ids)) == len(ids)
     assert set(titles) == {d["title"] for d in briefing.developments.values()}
@@ -219,7 +233,7 @@ def test_developments_json_version_and_order(site: Path, briefing: YamlBriefing)
     keys = [moment_key(briefing.developments[r["id"]]["date"]) for r in records]
     assert keys == sorted(keys, reverse=True)
     feed_order = [
-        alternate(e).rstrip("/").rsplit("/", 1)[-1] for e in feed(site).findall(f"{ATOM}entry")
+        alternate(e).rstrip("/").rsplit("/", 1)[-1] for e in entries(feed(site))
     ]
     assert [r["id"] for r in records] == feed_order
 
@@ -315,7 +329,7 @@ def test_site_url_makes_feed_links_absolute(absolute_site: Path, briefing: YamlB
     links = {link.get("rel"): link.get("href") for link in root.findall(f"{ATOM}link")}
     assert links["self"] == SITE_URL + "feed.xml"
     assert links["alternate"] == SITE_URL
-    hrefs = [alternate(e) for e in root.findall(f"{ATOM}entry")]
+    hrefs = [alternate(e) for e in entries(root)]
     assert sorted(hrefs) == sorted(f"{SITE_URL}situation/{i}/" for i in briefing.developments)
     for href in hrefs:
         assert served_file(absolute_site, href, SITE_URL) is not None, href

@@ -93,7 +93,7 @@ def test_every_template_has_meta_urls_and_vocab(
         (
             "{{ meta.titel }}",
             "BriefingMeta has no 'titel' (it has: title, subtitle, region, as_of, summary, "
-            "key_figures, map)",
+            "key_figures, stale_after_days, map)",
         ),
     ],
 )

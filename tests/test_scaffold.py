@@ -103,16 +103,17 @@ def test_skeleton_reads_back_with_the_exact_title(
     # The sources are errors until filled in; the TODO texts are warnings.
     todo = "warning: still says TODO (from `briefing new`); fill it in"
     assert render(report) == (
-        f"{stem}:7:10: {todo}\n"
-        f"{stem}:10:11: {todo}\n"
-        f"{stem}:11:14: error: sources: needs at least 1 entry\n"
-        f"{stem}:12:10: error: sources: needs at least 1 entry\n"
+        f"{stem}:8:10: {todo}\n"
+        f"{stem}:11:11: {todo}\n"
+        f"{stem}:12:14: error: sources: needs at least 1 entry\n"
+        f"{stem}:13:10: error: sources: needs at least 1 entry\n"
     )
     filled = path.read_text(encoding="utf-8").replace("sources: []", "sources: [sohr]")
     path.write_text(filled, encoding="utf-8")
     briefing, report = load_dir(root)
-    assert render(report) == f"{stem}:7:10: {todo}\n{stem}:10:11: {todo}\n"
+    assert render(report) == f"{stem}:8:10: {todo}\n{stem}:11:11: {todo}\n"
     assert briefing is not None
+    assert briefing.developments["2024-12-06-new"].date_precision == "day"
     assert briefing.developments["2024-12-06-new"].title == " ".join(title.split())
 
 
@@ -133,3 +134,12 @@ def test_skeleton_names_every_status(tmp_path: Path) -> None:
     line = next(x for x in path.read_text(encoding="utf-8").splitlines() if x.startswith("status:"))
     comment = line.split("#", 1)[1]
     assert all(status in comment for status in VOCABULARY.status)
+
+
+def test_skeleton_offers_the_date_precisions_commented_out(tmp_path: Path) -> None:
+    path, _ = new_development(tmp_path, "Rebels enter Homs", date(2024, 12, 7))
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines[2:4] == ["date: 2024-12-07", "# date_precision: day  # day, week or month"]
+    uncommented = lines[3].removeprefix("# ").split("#", 1)
+    assert all(p in uncommented[1] for p in VOCABULARY.date_precision)
+    assert uncommented[0].split(":")[1].strip() in VOCABULARY.date_precision
