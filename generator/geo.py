@@ -36,13 +36,13 @@ class Extent:
             return None
         lons = [p[0] for p in pts]
         lats = [p[1] for p in pts]
-        cx, cy = (min(lons) + max(lons)) / 2, (min(lats) + max(lats)) / 2
-        half_x = max(max(lons) - min(lons), min_span) * (0.5 + margin)
-        half_y = max(max(lats) - min(lats), min_span) * (0.5 + margin)
-        return cls(
-            max(cx - half_x, -180.0), max(cy - half_y, -85.0),
-            min(cx + half_x, 180.0), min(cy + half_y, 85.0),
-        )  # fmt: skip
+        half_x = min(max(max(lons) - min(lons), min_span) * (0.5 + margin), 180.0)
+        half_y = min(max(max(lats) - min(lats), min_span) * (0.5 + margin), 85.0)
+        # The centre moves in from the edge of the world (the poles, the antimeridian)
+        # rather than the box being cut there: it always keeps its size.
+        cx = min(max((min(lons) + max(lons)) / 2, half_x - 180.0), 180.0 - half_x)
+        cy = min(max((min(lats) + max(lats)) / 2, half_y - 85.0), 85.0 - half_y)
+        return cls(cx - half_x, cy - half_y, cx + half_x, cy + half_y)
 
     def contains(self, lon: float, lat: float) -> bool:
         return self.west <= lon <= self.east and self.south <= lat <= self.north

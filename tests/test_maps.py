@@ -179,3 +179,24 @@ def test_example_overview_map_overlay_golden(example: Briefing, file_regression:
     end = page.index("</figure>") + len("</figure>")
     figure = page[start:end].replace("><", ">\n<")
     file_regression.check(figure, basename="overview_map", extension=".html")  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    "points",
+    [
+        [(10.0, 89.9)],  # next to the North Pole
+        [(-30.0, -89.0), (40.0, -88.0)],  # the South Pole
+        [(180.0, 0.0)],  # on the antimeridian
+        [(-179.9, 60.0), (179.9, 61.0)],  # both sides of it
+        [(0.0, 0.0)],
+    ],
+)
+def test_an_extent_keeps_its_size_at_the_edges_of_the_world(
+    points: list[tuple[float, float]],
+) -> None:
+    extent = Extent.around(points)
+    assert extent is not None
+    assert -180 <= extent.west < extent.east <= 180
+    assert -85 <= extent.south < extent.north <= 85
+    projection = Projection.fit(extent)
+    assert projection.width > 0 and projection.height > 0
