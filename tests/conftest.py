@@ -110,6 +110,26 @@ def render(report: Report) -> str:
     return "".join(f"{item}\n" for item in report.sorted())
 
 
+Run = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture
+def run(capsys: pytest.CaptureFixture[str]) -> Run:
+    """Run the `briefing` command in-process: (exit code, stdout, stderr); usage errors
+    exit 2."""
+    from generator.cli import main
+
+    def invoke(*argv: str) -> tuple[int, str, str]:
+        try:
+            code = main(list(argv))
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return invoke
+
+
 @pytest.fixture
 def make_briefing(tmp_path: Path) -> Callable[..., Path]:
     """``make_briefing({"path": text, ...})`` → a briefing folder with those changes."""

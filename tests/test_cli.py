@@ -11,27 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import MINIMAL, PROJECT
-from generator.cli import main
+from conftest import MINIMAL, PROJECT, Run
 from generator.jsonschema import SCHEMAS
 
 DEV = "developments/2024-12-06-rebels-near-homs.yaml"
-Run = Callable[..., tuple[int, str, str]]
-
-
-@pytest.fixture
-def run(capsys: pytest.CaptureFixture[str]) -> Run:
-    """Run the CLI in-process: (exit code, stdout, stderr); usage errors exit 2."""
-
-    def invoke(*argv: str) -> tuple[int, str, str]:
-        try:
-            code = main(list(argv))
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 1
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return invoke
 
 
 @pytest.fixture

@@ -10,13 +10,11 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from conftest import MINIMAL, PROJECT, write_briefing
-from generator.cli import main
+from conftest import MINIMAL, PROJECT, Run, write_briefing
 from generator.diagnostics import Report
 from generator.diff import compare
 from generator.model import Briefing
@@ -25,7 +23,6 @@ from generator.pipeline import load
 DEV = "developments/2024-12-06-rebels-near-homs.yaml"
 OLDER = "developments/2024-12-05-talbisseh-shelled.yaml"
 NEW = "developments/2024-12-06-rebels-enter-rastan.yaml"
-Run = Callable[..., tuple[int, str, str]]
 
 OLDER_TEXT = """\
 title: Talbisseh shelled
@@ -52,21 +49,6 @@ def commit_all(repo: Path, message: str = "edit") -> str:
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "--allow-empty", "-m", message)
     return git(repo, "rev-parse", "HEAD")
-
-
-@pytest.fixture
-def run(capsys: pytest.CaptureFixture[str]) -> Run:
-    """Run the CLI in-process: (exit code, stdout, stderr); usage errors exit 2."""
-
-    def invoke(*argv: str) -> tuple[int, str, str]:
-        try:
-            code = main(list(argv))
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 1
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return invoke
 
 
 @pytest.fixture
