@@ -82,15 +82,22 @@ def atom_feed(
     sub(root, "link", href=permalink(site_url, "feed"), rel="self")
     author = sub(root, "author")
     sub(author, "name", meta.title)
-    for ident, dev in newest:
-        key = (dev, site_url, base)
+    def fresh_entry(ident: str, inputs: Any) -> ET.Element | None:
+        """A new entry for ``ident``; None when ``memo`` held one from the same inputs
+        (it is reused)."""
         known = memo.get(ident) if memo is not None else None
-        if known is not None and known[0] == key:
+        if known is not None and known[0] == inputs:
             root.append(known[1])
-            continue
+            return None
         entry = sub(root, "entry")
         if memo is not None:
-            memo[ident] = (key, entry)
+            memo[ident] = (inputs, entry)
+        return entry
+
+    for ident, dev in newest:
+        entry = fresh_entry(ident, (dev, site_url, base))
+        if entry is None:
+            continue
         sub(entry, "id", f"{base}:situation:{ident}")
         sub(entry, "title", dev.title)
         sub(entry, "link", href=permalink(site_url, "development", ident), rel="alternate",
@@ -102,14 +109,9 @@ def atom_feed(
         for tag in dev.tags:
             sub(entry, "category", term=tag)
     for ident, change in change_entries(found, base):
-        inputs = (change, site_url, base)
-        known = memo.get(ident) if memo is not None else None
-        if known is not None and known[0] == inputs:
-            root.append(known[1])
+        entry = fresh_entry(ident, (change, site_url, base))
+        if entry is None:
             continue
-        entry = sub(root, "entry")
-        if memo is not None:
-            memo[ident] = (inputs, entry)
         title, summary = _change_text(change)
         sub(entry, "id", ident)
         sub(entry, "title", title)
