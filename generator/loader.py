@@ -26,7 +26,7 @@ __all__ = [
 ]
 
 MAX_BYTES = 1_000_000
-REGISTRIES = ("sources", "actors", "places")
+REGISTRIES = ("sources", "actors", "places", "indicators")  # indicators.yaml is optional
 COLLECTIONS = ("developments", "background")
 _BOM = b"\xef\xbb\xbf"
 _SHAPES: dict[type, str] = {dict: "a mapping", list: "a list"}

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
-from .schema import Actor, BriefingMeta, Development, Place, Source, Topic
+from .schema import Actor, BriefingMeta, Development, Indicator, Place, Source, Topic
 
 __all__ = ["Briefing", "day_of", "last_updated", "moment_key"]
 
@@ -39,6 +39,7 @@ class Briefing:
     places: dict[str, Place] = field(default_factory=dict)
     developments: dict[str, Development] = field(default_factory=dict)
     topics: dict[str, Topic] = field(default_factory=dict)
+    indicators: dict[str, Indicator] = field(default_factory=dict)  # the watch list, in file order
 
     def developments_newest_first(self) -> list[tuple[str, Development]]:
         # By the calendar day as written first, so that the timeline's day groups

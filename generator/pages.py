@@ -217,6 +217,13 @@ def _source(site: _Site, kind: str, template: str) -> Iterator[Job]:
             yield Job(path, template, context, cached=True)
 
 
+def _indicators(site: _Site, kind: str, template: str) -> Iterator[Job]:
+    """The watch list, only when the briefing has an indicators.yaml with entries."""
+    indicators = site.briefing.indicators
+    if indicators:
+        yield Job(page_path(kind), template, {"indicators": list(indicators.items())})
+
+
 # Page kinds whose template needs prepared data; every other kind uses _single.
 BUILDERS: dict[str, Builder] = {
     "home": _home,
@@ -232,6 +239,7 @@ BUILDERS: dict[str, Builder] = {
     "source": _source,
     "brief": _brief,
     "changes": _changes,
+    "indicators": _indicators,
 }
 
 

@@ -36,6 +36,7 @@ def load(
         places=located.places.items,
         developments=located.developments.items,
         topics=located.topics.items,
+        indicators=located.indicators.items,
     )
 
 

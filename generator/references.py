@@ -103,6 +103,11 @@ class _Checker:
             for index in range(len(points) if isinstance(points, list) else 0):
                 point = Origin(origin.doc, ("key_points", index))
                 self.refs("source", loc.sources, point, "sources")
+            claims = origin.raw().get("competing_claims")
+            for index in range(len(claims) if isinstance(claims, list) else 0):
+                claim = Origin(origin.doc, ("competing_claims", index))
+                if isinstance(claim.raw(), dict):
+                    self.refs("source", loc.sources, claim, "by")
             for other, where in _ids(origin.raw(), "related"):
                 if other == ident:
                     self.report.error(
@@ -150,6 +155,12 @@ class _Checker:
             self.refs("source", loc.sources, origin, "sources")
             self.refs("place", loc.places, origin, "places")
             self.refs("actor", loc.actors, origin, "actors")
+
+    def indicators(self) -> None:
+        loc = self.located
+        for origin in loc.indicators.origins.values():
+            if isinstance(origin.raw(), dict):
+                self.refs("development", loc.developments, origin, "developments")
 
     def places(self) -> None:
         places = self.located.places
@@ -215,6 +226,7 @@ def check_references(located: Located, report: Report) -> None:
     checker.meta()
     checker.developments()
     checker.topics()
+    checker.indicators()
     checker.places()
     checker.uncited()
     checker.todos()

@@ -32,8 +32,10 @@ __all__ = [
     "Actor",
     "Assessment",
     "BriefingMeta",
+    "CompetingClaim",
     "Development",
     "FigureValue",
+    "Indicator",
     "KeyFigure",
     "KeyPoint",
     "MapSettings",
@@ -43,6 +45,7 @@ __all__ = [
     "SourceRef",
     "Topic",
     "Update",
+    "Withdrawal",
     "check_id",
     "id_problem",
 ]
@@ -181,6 +184,8 @@ if TYPE_CHECKING:
     Confidence: TypeAlias = str
     Likelihood: TypeAlias = str
     DatePrecision: TypeAlias = str
+    Verdict: TypeAlias = str
+    IndicatorStatus: TypeAlias = str
 else:
     SourceKind = Literal[VOCABULARY.source_kind.values]
     ActorKind = Literal[VOCABULARY.actor_kind.values]
@@ -190,6 +195,8 @@ else:
     Confidence = Literal[VOCABULARY.confidence.values]
     Likelihood = Literal[VOCABULARY.likelihood.values]
     DatePrecision = Literal[VOCABULARY.date_precision.values]
+    Verdict = Literal[VOCABULARY.verdict.values]
+    IndicatorStatus = Literal[VOCABULARY.indicator_status.values]
 Credibility = Annotated[int, Field(ge=min(VOCABULARY.credibility), le=max(VOCABULARY.credibility))]
 
 
@@ -197,11 +204,19 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class Withdrawal(_Model):
+    """A source discredited, or a report retracted: since when, and why."""
+
+    at: Moment
+    note: Markdown
+
+
 class SourceRef(_Model):
     source: Id
     title: Text | None = None
     url: Url | None = None
     published: Moment | None = None
+    retracted: Withdrawal | None = None  # the publisher withdrew or corrected this report
 
 
 # An entry is an id or a mapping; the schema says both (and puts SourceRef in $defs).
@@ -275,6 +290,7 @@ class Source(_Model):
     url: Url | None = None
     reliability: Reliability = "F"
     description: Markdown | None = None
+    discredited: Withdrawal | None = None  # no longer trusted: claims citing it are flagged
 
 
 class Actor(_Model):
@@ -317,6 +333,15 @@ class Assessment(_Model):
     likelihood: Likelihood | None = None
 
 
+class CompetingClaim(_Model):
+    """Who says what, when sources disagree."""
+
+    claim: Markdown
+    by: Annotated[list[Id], Field(min_length=1)]
+    verdict: Verdict = "unverified"
+    note: Markdown | None = None
+
+
 class Update(_Model):
     at: Moment
     note: Text
@@ -334,6 +359,7 @@ class Development(_Model):
     key_points: list[KeyPoint] = []
     assessment: Assessment | None = None
     sources: Annotated[SourceRefs, Field(min_length=1)]
+    competing_claims: list[CompetingClaim] = []
     related: list[Id] = []
     tags: list[Text] = []
     updates: list[Update] = []
@@ -347,3 +373,14 @@ class Topic(_Model):
     actors: list[Id] = []
     places: list[Id] = []
     sources: SourceRefs = []
+
+
+class Indicator(_Model):
+    """A sign to watch for (indicators.yaml), and whether it has been seen."""
+
+    id: Id
+    text: Markdown
+    status: IndicatorStatus
+    developments: list[Id] = []
+    note: Markdown | None = None
+    updated: Moment | None = None

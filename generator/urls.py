@@ -44,9 +44,12 @@ ROUTES: Mapping[str, Route] = MappingProxyType({
     "about": Route("about.md", "about.md.j2"),
     "brief": Route("brief/index.md", "brief.md.j2"),
     "changes": Route("changes/index.md", "changes.md.j2", more="changes/page/{n}.md"),
+    "indicators": Route("indicators/index.md", "indicators.md.j2"),  # only with indicators.yaml
     "feed": Route("feed.xml"),
     "developments_json": Route("data/developments.json"),
     "events_geojson": Route("data/events.geojson"),
+    "events_csv": Route("data/events.csv"),
+    "timeline_json": Route("data/timeline.json"),
     "basemap": Route("assets/briefing/maps/basemap-{id}.svg"),  # one per map extent
 })  # fmt: skip
 

@@ -15,7 +15,7 @@ from .diagnostics import Mark, Report
 from .ids import id_problem
 from .loader import Document, RawBriefing
 from .messages import report_validation_error
-from .schema import Actor, BriefingMeta, Development, Place, Source, Topic
+from .schema import Actor, BriefingMeta, Development, Indicator, Place, Source, Topic
 from .urls import page_url, reserved_ids
 
 __all__ = ["Located", "Origin", "Registry", "validate"]
@@ -73,6 +73,7 @@ class Located:
     places: Registry[Place]
     developments: Registry[Development]
     topics: Registry[Topic]
+    indicators: Registry[Indicator] = field(default_factory=Registry)
     complete: bool = True  # False if some file could not be read at all
 
 
@@ -183,5 +184,6 @@ def validate(raw: RawBriefing, report: Report) -> Located:
         places=_registry(raw, "places", Place, "place", report),
         developments=_collection(raw, "developments", Development, "development", report),
         topics=_collection(raw, "background", Topic, "topic", report),
+        indicators=_registry(raw, "indicators", Indicator, "indicators", report),
         complete=not raw.unreadable,
     )

@@ -58,12 +58,14 @@ class Vocabulary:
     actor_kind: Scale[str]
     place_kind: Scale[str]
     date_precision: Scale[str]
+    verdict: Scale[str]
+    indicator_status: Scale[str]
 
     def as_data(self) -> dict[str, dict[str, str]]:
         """Every scale as plain JSON-able data (for the exports)."""
         scales: list[Scale[str] | Scale[int]] = [
             self.status, self.reliability, self.credibility, self.confidence, self.likelihood,
-            self.date_precision,
+            self.date_precision, self.verdict, self.indicator_status,
         ]  # fmt: skip
         return {s.name: {str(k): v for k, v in s.items()} for s in scales}
 
@@ -131,5 +133,18 @@ VOCABULARY = Vocabulary(
         "day": "known to the day",
         "week": "known to the week: the date is a day of that week",
         "month": "known to the month: the date is a day of that month",
+    }),
+    # What the briefing concluded about one of several competing claims.
+    verdict=Scale.of("verdict", {
+        "unverified": "not yet confirmed or refuted",
+        "corroborated": "supported by independent evidence",
+        "refuted": "shown to be false by independent evidence",
+    }),
+    # Where a sign on the watch list (indicators.yaml) stands.
+    indicator_status=Scale.of("indicator status", {
+        "not-observed": "not seen so far",
+        "emerging": "early or partial signs",
+        "observed": "seen",
+        "ruled-out": "can no longer happen, or no longer matters",
     }),
 )  # fmt: skip

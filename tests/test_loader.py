@@ -25,6 +25,7 @@ def test_minimal_briefing_reads_every_file(make_briefing: Callable[..., Path]) -
         "sources": True,
         "actors": True,
         "places": True,
+        "indicators": False,  # optional
     }
     assert [d.path for d in raw.collections["developments"]] == [DEV]
     assert [d.stem for d in raw.collections["background"]] == ["hts"]
