@@ -38,6 +38,24 @@ def _validate(args: argparse.Namespace) -> int:
     return code
 
 
+def _audit(args: argparse.Namespace) -> int:
+    from .audit import audit
+    from .loader import display_path
+    from .pipeline import check
+
+    report = Report()
+    located, briefing = check(Path(args.dir), report)
+    if briefing is None:
+        _print_report(report, strict=False)
+        return 1
+    found = audit(located, briefing, display_path(Path(args.dir), Path.cwd()))
+    try:
+        print(found.as_json() if args.json else found.as_text(), flush=True)
+    except BrokenPipeError:  # `briefing audit | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 1 if args.fail_on_findings and found.findings else 0
+
+
 def _new(args: argparse.Namespace) -> int:
     from .scaffold import ScaffoldError, new_development, new_topic
 
@@ -91,6 +109,7 @@ def _settings_from(config: Path) -> tuple[str, str]:
 
 
 def _render(args: argparse.Namespace) -> int:
+    from .forks import available_workers
     from .output import write_tree
     from .pipeline import render_tree
 
@@ -98,7 +117,9 @@ def _render(args: argparse.Namespace) -> int:
     site_url, feed_id = _settings_from(Path(args.config))
     if args.site_url is not None:
         site_url = args.site_url
-    pages = render_tree(Path(args.dir), Path(args.templates), report, site_url, feed_id)
+    pages = render_tree(
+        Path(args.dir), Path(args.templates), report, site_url, feed_id, available_workers()
+    )
     written = write_tree(pages, Path(args.out), report) if pages is not None else 0
     code = _print_report(report, args.strict)
     if pages is not None and not report.errors and code == 0:
@@ -166,6 +187,16 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("dir", nargs="?", default="briefings", help="briefing folder")
     check.add_argument("--strict", action="store_true", help="warnings count as errors")
     check.set_defaults(func=_validate)
+
+    audit = commands.add_parser(
+        "audit", help="the integrity report: thinly sourced claims, stale developments"
+    )
+    audit.add_argument("dir", nargs="?", default="briefings", help="briefing folder")
+    audit.add_argument(
+        "--fail-on-findings", action="store_true", help="exit 1 when there is any finding"
+    )
+    audit.add_argument("--json", action="store_true", help="print JSON for scripts")
+    audit.set_defaults(func=_audit)
 
     new = commands.add_parser("new", help="write a skeleton development or topic")
     new.add_argument("kind", choices=["development", "topic"])

@@ -12,11 +12,12 @@ from datetime import date, datetime
 from typing import Any
 
 from .diagnostics import Report, did_you_mean
-from .model import day_of, moment_key
+from .integrity import Flag, Integrity
+from .model import Briefing, day_of, moment_key
 from .schema import Development, id_problem
 from .validate import Located, Origin, Registry
 
-__all__ = ["check_references"]
+__all__ = ["check_references", "check_withdrawn", "describe_flag"]
 
 Loc = tuple[str | int, ...]
 
@@ -230,3 +231,29 @@ def check_references(located: Located, report: Report) -> None:
     checker.places()
     checker.uncited()
     checker.todos()
+
+
+def describe_flag(flag: Flag) -> str:
+    """'x' (discredited 2024-12-07), or 'y' (report retracted 2024-12-08)."""
+    how = "discredited" if flag.how == "discredited" else "report retracted"
+    return f"'{flag.source_id}' ({how} {flag.at.isoformat()})"
+
+
+def check_withdrawn(located: Located, briefing: Briefing, report: Report) -> None:
+    """Warn at every claim whose cited sources are all discredited or retracted."""
+    for claim in Integrity.of(briefing).affected:
+        if not claim.unsupported:
+            continue
+        origin = (
+            located.meta_origin
+            if claim.development is None
+            else located.developments.origins.get(claim.development)
+        )
+        if origin is None:
+            continue
+        withdrawn = ", ".join(describe_flag(flag) for flag in claim.flags)
+        report.warning(
+            origin.doc.path, origin.mark(*claim.loc),
+            f"this {claim.kind} rests only on withdrawn sources: {withdrawn}; "
+            "add a standing source or remove it",
+        )  # fmt: skip
