@@ -23,6 +23,7 @@ from mkdocs.structure.files import Files
 
 from .diagnostics import Mark, Report, Severity
 from .feed import FEED_ID_PATTERN
+from .forks import available_workers
 from .loader import DocumentCache, display_path
 from .pipeline import load
 from .render import ASSETS, PageCache, render_site
@@ -96,6 +97,9 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
             pages = render_site(
                 briefing, self.templates, report, config.site_url or "", self.root,
                 self.rendered, feed_id=self.config.feed_id,
+                # A one-off build shares the pages among the cores; under serve the
+                # page cache (and the server's threads) keep it in this process.
+                workers=1 if self.serving else available_workers(),
             )  # fmt: skip
             self._check_docs_dir(config, pages, report)
         for item in report.sorted():

@@ -9,9 +9,11 @@ traceback, and is reported once however many pages use the template.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,8 @@ from .basemap import basemap_svg
 from .diagnostics import Mark, Report
 from .exports import developments_json, events_geojson
 from .feed import atom_feed
+from .forks import map_forked
+from .interchange import events_csv, timeline_json
 from .loader import display_path
 from .model import Briefing
 from .pages import Job, plan
@@ -63,6 +67,15 @@ class PageCache:
         return self.env
 
 
+@dataclass(frozen=True)
+class _Problem:
+    """A template's problem, as a value (it may come back from another process)."""
+
+    shown: str
+    mark: Mark
+    message: str
+
+
 class _Renderer:
     """Renders jobs with one environment; collects template errors once each."""
 
@@ -76,7 +89,8 @@ class _Renderer:
         self.meta = briefing.meta
         self.failed: set[tuple[str, Mark, str]] = set()
 
-    def render(self, job: Job, whole: dict[str, Any]) -> str | None:
+    def attempt(self, job: Job, whole: dict[str, Any]) -> str | _Problem:
+        """The page's text or its template's problem; changes nothing but the cache."""
         key = (job.template, self.site_url, self.meta, sorted(job.context.items()))
         if job.cached and self.cache is not None:
             previous = self.cache.entries.get(job.path)
@@ -92,14 +106,27 @@ class _Renderer:
         except (jinja2.TemplateError, TypeError, ValueError, KeyError, AttributeError) as exc:
             names = {*context, *GLOBALS}
             where, mark, message = template_problem(exc, job.template, self.templates, names)
-            self._error(display_path(where, self.base), mark, message, job.path)
-            return None
+            return _Problem(display_path(where, self.base), mark, message)
         # Templates may leave runs of blank lines; one is all Markdown needs
         # (prose HTML and code blocks carry no blank lines of their own).
         text = _BLANK_RUNS.sub("\n\n", text)
         if job.cached and self.cache is not None:
             self.cache.entries[job.path] = (key, text)
         return text
+
+    def compile(self, names: set[str]) -> None:
+        """Compile these templates now, once, so that forked workers share them."""
+        for name in sorted(names):
+            # A broken template is reported at its line by attempt(), with the page it broke.
+            with contextlib.suppress(jinja2.TemplateError):
+                self.env.get_template(name)
+
+    def settle(self, job: Job, result: str | _Problem) -> str | None:
+        """The page's text, or None after reporting its template's problem (once)."""
+        if isinstance(result, _Problem):
+            self._error(result.shown, result.mark, result.message, job.path)
+            return None
+        return result
 
     def _error(self, shown: str, mark: Mark, message: str, path: str) -> None:
         """Report a template problem once, not once per page that uses the template."""
@@ -116,21 +143,26 @@ def render_site(
     base: Path | None = None,
     cache: PageCache | None = None,
     feed_id: str = "",
+    workers: int = 1,
 ) -> dict[str, str]:
     """Every page and file of the site as ``{tree path: text}``; errors go to ``report``.
 
     ``base`` is the folder paths in messages are relative to (default: working directory);
     ``cache`` lets a long-lived caller skip pages whose inputs did not change;
     ``site_url`` makes the feed's and the data's links absolute; ``feed_id`` is the
-    feed's permanent id (see :mod:`.feed`).
+    feed's permanent id (see :mod:`.feed`); ``workers`` processes share the pages
+    (see :mod:`.forks`; pages they render do not enter ``cache``).
     """
     base = base or Path.cwd()
     renderer = _Renderer(briefing, templates, report, site_url, base, cache)
     site = plan(briefing)
     whole = {"briefing": briefing, "index": site.index}
     out: dict[str, str] = {}
-    for job in site.jobs:
-        text = renderer.render(job, whole)
+    if workers > 1:
+        renderer.compile({job.template for job in site.jobs})
+    results = map_forked(partial(renderer.attempt, whole=whole), site.jobs, workers)
+    for job, result in zip(site.jobs, results, strict=True):
+        text = renderer.settle(job, result)
         if text is not None:
             out[job.path] = text
     out[page_path("feed")] = atom_feed(briefing, site_url, cache.feed if cache else None, feed_id)
@@ -138,6 +170,8 @@ def render_site(
         briefing, site_url, cache.exports if cache else None
     )
     out[page_path("events_geojson")] = events_geojson(briefing, site_url)
+    out[page_path("events_csv")] = events_csv(briefing, site_url)
+    out[page_path("timeline_json")] = timeline_json(briefing, site_url)
     for key, projection in site.basemaps.items():
         out[page_path("basemap", key)] = basemap_svg(projection)
     for tree_path, template_path in ASSETS.items():
