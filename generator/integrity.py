@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 from typing import Literal
 
 from .model import Briefing
@@ -61,7 +62,7 @@ class Claim:
 
 @dataclass
 class Integrity:
-    """Every claim of a briefing, and those resting on withdrawn sources."""
+    """Every claim of a briefing, and those resting on withdrawn sources (indexed once)."""
 
     claims: list[Claim] = field(default_factory=list)
 
@@ -89,23 +90,38 @@ class Integrity:
                 ))  # fmt: skip
         return found
 
-    @property
+    @cached_property
     def affected(self) -> list[Claim]:
         """Claims citing at least one withdrawn source."""
         return [claim for claim in self.claims if claim.flags]
 
+    @cached_property
+    def _by_development(self) -> dict[str | None, list[Claim]]:
+        found: dict[str | None, list[Claim]] = {}
+        for claim in self.affected:
+            found.setdefault(claim.development, []).append(claim)
+        return found
+
+    @cached_property
+    def _by_source(self) -> dict[str, list[Claim]]:
+        found: dict[str, list[Claim]] = {}
+        for claim in self.affected:
+            for ident in dict.fromkeys(flag.source_id for flag in claim.flags):
+                found.setdefault(ident, []).append(claim)
+        return found
+
     def of_development(self, ident: str) -> list[Claim]:
         """The affected claims of one development, in the order they are written."""
-        return [c for c in self.affected if c.development == ident]
+        return self._by_development.get(ident, [])
 
     def by_source(self, source_id: str) -> list[Claim]:
         """The affected claims that cite ``source_id`` as withdrawn."""
-        return [c for c in self.affected if any(f.source_id == source_id for f in c.flags)]
+        return self._by_source.get(source_id, [])
 
     def flags(self, development: str | None, loc: Loc) -> tuple[Flag, ...]:
         """The flags of the claim written at ``loc`` (e.g. ("key_points", 0)), if any."""
-        for claim in self.affected:
-            if claim.development == development and claim.loc == loc:
+        for claim in self._by_development.get(development, []):
+            if claim.loc == loc:
                 return claim.flags
         return ()
 
