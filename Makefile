@@ -80,4 +80,4 @@ lock:
 	@echo "wrote $(CONSTRAINTS); run make test before committing it"
 
 clean:
-	rm -rf site build .pytest_cache .mypy_cache .ruff_cache
+	rm -rf site build .cache .pytest_cache .mypy_cache .ruff_cache

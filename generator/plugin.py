@@ -9,11 +9,13 @@ pages keep being served until the file is fixed.
 
 from __future__ import annotations
 
+import importlib.metadata
 import logging
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import mkdocs
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -21,6 +23,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files
 
+from .bytecode import disk_bytecode_cache, source_digest
 from .diagnostics import Mark, Report, Severity
 from .feed import FEED_ID_PATTERN
 from .forks import available_workers
@@ -33,6 +36,13 @@ __all__ = ["BriefingsConfig", "BriefingsPlugin"]
 
 log = logging.getLogger("mkdocs.plugins.briefings")
 
+
+def material_version() -> str:
+    try:
+        return importlib.metadata.version("mkdocs-material")
+    except importlib.metadata.PackageNotFoundError:
+        return "none"
+
 # Markdown extensions the generated pages rely on.
 REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "tables", "toc")
 
@@ -42,6 +52,9 @@ class BriefingsConfig(base.Config):
     """The briefing folder, relative to mkdocs.yml."""
     templates_dir = c.Type(str, default="templates")
     """The Jinja templates of the pages, relative to mkdocs.yml."""
+    cache_dir = c.Type(str, default=".cache/briefings")
+    """Where compiled templates are kept between builds, relative to mkdocs.yml
+    ("" for none). Safe to delete; CI may restore it to build faster."""
     feed_id = c.Type(str, default="")
     """The Atom feed's permanent id, a URI such as ``tag:example.org,2024:sudan``
     (default: made from ``site_url``); feed readers know every entry by it."""
@@ -59,7 +72,8 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         self.search_docs: dict[str, list[str]] | None = None  # last complete search index
         self.rebuilt: set[str] = set()  # page URLs this build converts
         self.alive: set[str] = set()  # page URLs this build has
-        self.theme_bytecode = MemoryBytecodeCache()
+        self.theme_bytecode: jinja2.BytecodeCache | None = MemoryBytecodeCache()
+        self.page_bytecode: jinja2.BytecodeCache | None = None
         self.observer: Any | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -81,6 +95,15 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         self.root = Path(config.config_file_path or ".").resolve().parent
         self.briefings = (self.root / self.config.briefings_dir).resolve()
         self.templates = (self.root / self.config.templates_dir).resolve()
+        if self.config.cache_dir and not self.serving:  # serve keeps them in memory
+            folder = self.root / self.config.cache_dir
+            code = Path(__file__).parent
+            self.page_bytecode = disk_bytecode_cache(
+                folder / "templates", jinja2.__version__, source_digest(code / "templating.py")
+            )
+            self.theme_bytecode = disk_bytecode_cache(
+                folder / "theme", jinja2.__version__, mkdocs.__version__, material_version()
+            )
         for name in REQUIRED_EXTENSIONS:
             if name not in config.markdown_extensions:
                 config.markdown_extensions.append(name)
@@ -100,6 +123,7 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
                 # A one-off build shares the pages among the cores; under serve the
                 # page cache (and the server's threads) keep it in this process.
                 workers=1 if self.serving else available_workers(),
+                bytecode=self.page_bytecode,
             )  # fmt: skip
             self._check_docs_dir(config, pages, report)
         for item in report.sorted():
@@ -142,7 +166,8 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
     def on_env(
         self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files
     ) -> jinja2.Environment:
-        if self.serving:
+        # MkDocs makes a new theme environment on every build: keep what it compiles.
+        if self.theme_bytecode is not None:
             env.bytecode_cache = self.theme_bytecode
         return env
 

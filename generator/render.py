@@ -56,14 +56,16 @@ class PageCache:
     exports: dict[str, tuple[Any, str]] = field(default_factory=dict)  # encoded JSON records
     feed: dict[str, tuple[Any, Any]] = field(default_factory=dict)  # Atom entries
 
-    def environment(self, templates: Path) -> jinja2.Environment:
+    def environment(
+        self, templates: Path, bytecode: jinja2.BytecodeCache | None = None
+    ) -> jinja2.Environment:
         digest = hashlib.blake2b(digest_size=16)
         for path in sorted(p for p in templates.rglob("*") if p.is_file()):
             digest.update(str(path.relative_to(templates)).encode() + b"\0")
             digest.update(path.read_bytes() + b"\0")
         if digest.hexdigest() != self.stamp or self.env is None:
             self.stamp, self.entries = digest.hexdigest(), {}
-            self.env = make_environment(templates)
+            self.env = make_environment(templates, bytecode)
         return self.env
 
 
@@ -81,11 +83,14 @@ class _Renderer:
 
     def __init__(
         self, briefing: Briefing, templates: Path, report: Report, site_url: str,
-        base: Path, cache: PageCache | None,
+        base: Path, cache: PageCache | None, bytecode: jinja2.BytecodeCache | None = None,
     ) -> None:  # fmt: skip
         self.templates, self.report, self.site_url, self.base = templates, report, site_url, base
         self.cache = cache
-        self.env = cache.environment(templates) if cache else make_environment(templates)
+        if cache is not None:
+            self.env = cache.environment(templates, bytecode)
+        else:
+            self.env = make_environment(templates, bytecode)
         self.meta = briefing.meta
         self.failed: set[tuple[str, Mark, str]] = set()
 
@@ -144,6 +149,7 @@ def render_site(
     cache: PageCache | None = None,
     feed_id: str = "",
     workers: int = 1,
+    bytecode: jinja2.BytecodeCache | None = None,
 ) -> dict[str, str]:
     """Every page and file of the site as ``{tree path: text}``; errors go to ``report``.
 
@@ -151,10 +157,11 @@ def render_site(
     ``cache`` lets a long-lived caller skip pages whose inputs did not change;
     ``site_url`` makes the feed's and the data's links absolute; ``feed_id`` is the
     feed's permanent id (see :mod:`.feed`); ``workers`` processes share the pages
-    (see :mod:`.forks`; pages they render do not enter ``cache``).
+    (see :mod:`.forks`; pages they render do not enter ``cache``); ``bytecode`` keeps
+    the compiled templates between runs (see :mod:`.bytecode`).
     """
     base = base or Path.cwd()
-    renderer = _Renderer(briefing, templates, report, site_url, base, cache)
+    renderer = _Renderer(briefing, templates, report, site_url, base, cache, bytecode)
     site = plan(briefing)
     whole = {"briefing": briefing, "index": site.index}
     out: dict[str, str] = {}

@@ -167,9 +167,12 @@ def template_problem(
     return where, Mark(line), message
 
 
-def make_environment(templates_dir: Path) -> Environment:
+def make_environment(
+    templates_dir: Path, bytecode_cache: jinja2.BytecodeCache | None = None
+) -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(templates_dir)),
+        bytecode_cache=bytecode_cache,
         undefined=_Undefined,
         autoescape=True,  # macros return Markup; every other value goes through finalize
         finalize=_finalize,
