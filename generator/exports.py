@@ -1,4 +1,5 @@
-"""Machine-readable outputs: the data exports (the Atom feed is in :mod:`.feed`).
+"""Machine-readable outputs: the data exports (the Atom feed is in :mod:`.feed`, the CSV
+and TimelineJS files in :mod:`.interchange`).
 
 All dates come from the briefing (``as_of``, development dates, update stamps),
 never from the clock, so two builds of one input give the same bytes.
@@ -11,10 +12,22 @@ never from the clock, so two builds of one input give the same bytes.
      "developments": [{id, url, title, date, date_precision (day, week or month),
         updated, status, summary, tags,
         places: [{id, name, aliases, kind, lat, lon}], actors: [{id, name, short, kind, side}],
-        sources: [{id, name, kind, reliability, title, url, published}],
-        key_points: [{text, sources: [ids], credibility}],
+        sources: [{id, name, kind, reliability, title, url, published,
+                   discredited: {at, note} | null, retracted: {at, note} | null}],
+        key_points: [{text, sources: [ids], credibility, withdrawn, unsupported}],
+        competing_claims: [{claim, by: [ids], verdict, note, withdrawn, unsupported}],
         assessment: {text, confidence, likelihood} | null,
-        related: [ids], updates: [{at, note}]}]}   # newest first
+        related: [ids], updates: [{at, note}],
+        withdrawn}]}   # newest first
+
+``withdrawn`` lists the discredited sources and retracted reports a claim rests
+on (:mod:`.integrity`), each ``{source: id, name, how: "discredited" or
+"retracted", at, note, report: the retracted report's title or null}``; on a
+development, every one its key points and competing claims rest on, once each.
+``unsupported`` is true when every source a claim cites is withdrawn.
+
+The version changes only when a field is removed or changes its meaning; new
+fields are added within a version, so a reader should ignore keys it does not know.
 
 ``/data/events.geojson``: an RFC 7946 FeatureCollection with one Point for every
 development and each of its places that has coordinates (longitude first).
@@ -26,12 +39,15 @@ import json
 from datetime import date, datetime
 from typing import Any
 
+from .integrity import Claim, Flag, Integrity
 from .model import Briefing, last_updated
-from .schema import Development
+from .schema import Development, Withdrawal
 from .urls import permalink
 from .vocabulary import VOCABULARY
 
-__all__ = ["EXPORT_VERSION", "compact_json", "developments_json", "events_geojson"]
+__all__ = [
+    "EXPORT_VERSION", "compact_json", "developments_json", "development_flags", "events_geojson",
+]  # fmt: skip
 
 EXPORT_VERSION = 1
 
@@ -45,7 +61,38 @@ def compact_json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
-def _development(ident: str, dev: Development, briefing: Briefing, site_url: str) -> dict[str, Any]:
+def development_flags(integrity: Integrity, ident: str) -> tuple[Flag, ...]:
+    """Every discredited source and retracted report that a claim of development ``ident``
+    rests on, once each, in the order its claims cite them."""
+    found: dict[tuple[str, str], Flag] = {}
+    for claim in integrity.of_development(ident):
+        for flag in claim.flags:
+            found.setdefault((flag.source_id, flag.how), flag)
+    return tuple(found.values())
+
+
+def _withdrawn(flags: tuple[Flag, ...]) -> list[dict[str, Any]]:
+    return [
+        {"source": f.source_id, "name": f.source.name, "how": f.how, "at": _iso(f.at),
+         "note": f.note, "report": f.report}
+        for f in flags
+    ]  # fmt: skip
+
+
+def _withdrawal(withdrawal: Withdrawal | None) -> dict[str, str] | None:
+    return {"at": _iso(withdrawal.at), "note": withdrawal.note} if withdrawal else None
+
+
+def _standing(claim: Claim | None) -> dict[str, Any]:
+    """What a claim's record says about its withdrawn sources."""
+    flags = claim.flags if claim else ()
+    return {"withdrawn": _withdrawn(flags), "unsupported": bool(claim and claim.unsupported)}
+
+
+def _development(
+    ident: str, dev: Development, briefing: Briefing, site_url: str, integrity: Integrity
+) -> dict[str, Any]:
+    claims = {claim.loc: claim for claim in integrity.of_development(ident)}
     sources = []
     for ref in dev.sources:
         source = briefing.sources[ref.source]
@@ -58,6 +105,8 @@ def _development(ident: str, dev: Development, briefing: Briefing, site_url: str
                 "title": ref.title,
                 "url": ref.url,
                 "published": _iso(ref.published) if ref.published else None,
+                "discredited": _withdrawal(source.discredited),
+                "retracted": _withdrawal(ref.retracted),
             }
         )
     places = []
@@ -91,8 +140,14 @@ def _development(ident: str, dev: Development, briefing: Briefing, site_url: str
         "actors": actors,
         "sources": sources,
         "key_points": [
-            {"text": p.text, "sources": list(p.sources), "credibility": p.credibility}
-            for p in dev.key_points
+            {"text": p.text, "sources": list(p.sources), "credibility": p.credibility,
+             **_standing(claims.get(("key_points", i)))}
+            for i, p in enumerate(dev.key_points)
+        ],
+        "competing_claims": [
+            {"claim": c.claim, "by": list(c.by), "verdict": c.verdict, "note": c.note,
+             **_standing(claims.get(("competing_claims", i)))}
+            for i, c in enumerate(dev.competing_claims)
         ],
         "assessment": (
             {
@@ -105,6 +160,7 @@ def _development(ident: str, dev: Development, briefing: Briefing, site_url: str
         ),
         "related": list(dev.related),
         "updates": [{"at": _iso(u.at), "note": u.note} for u in dev.updates],
+        "withdrawn": _withdrawn(development_flags(integrity, ident)),
     }
 
 
@@ -126,18 +182,20 @@ def developments_json(
         "vocabulary": VOCABULARY.as_data(),
     }
     records = []
+    integrity = Integrity.of(briefing)
     for ident, dev in briefing.developments_newest_first():
         key = (
             dev, site_url,
             [briefing.places[p] for p in dev.places],
             [briefing.actors[a] for a in dev.actors],
             [briefing.sources[ref.source] for ref in dev.sources],
+            [(claim.loc, claim.flags) for claim in integrity.of_development(ident)],
         )  # fmt: skip
         known = memo.get(ident) if memo is not None else None
         if known is not None and known[0] == key:
             records.append(known[1])
             continue
-        record = compact_json(_development(ident, dev, briefing, site_url))
+        record = compact_json(_development(ident, dev, briefing, site_url, integrity))
         if memo is not None:
             memo[ident] = (key, record)
         records.append(record)

@@ -9,10 +9,16 @@ without either, an URN made from the title, which a rename changes (the plugin
 says so). Every entry's id is the feed's id plus the development's id; a
 change's id adds its subject, moment and kind (:func:`change_entries`).
 All dates come from the briefing, never from the clock.
+
+The entry of a development with a claim resting on a discredited source or a
+retracted report (:mod:`.integrity`) says so: its summary starts with a
+sentence naming each such source and the date, and it carries the category
+``discredited-source`` or ``retracted-report`` (or both).
 """
 
 from __future__ import annotations
 
+import html
 import re
 import xml.etree.ElementTree as ET
 from collections import Counter
@@ -21,18 +27,27 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .changes import Change, changes
+from .exports import development_flags
 from .ids import slugify
+from .integrity import Flag, Integrity
 from .markup import prose_html
-from .model import Briefing, last_updated, moment_key
+from .model import Briefing, day_of, last_updated, moment_key
 from .urls import permalink
 
-__all__ = ["ATOM", "FEED_ID_PATTERN", "atom_feed", "change_entries", "feed_id"]
+__all__ = [
+    "ATOM", "FEED_ID_PATTERN", "WITHDRAWN_CATEGORY", "atom_feed", "change_entries", "feed_id",
+]  # fmt: skip
 
 ATOM = "http://www.w3.org/2005/Atom"
 # Any absolute URI: tag:, urn:, http(s):…
 FEED_ID_PATTERN = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"]+$")
 # The date part of a tag: URI made from site_url: fixed, so the id never changes.
 TAG_DATE = "2000"
+# The category of an entry resting on a withdrawn source: {how: (term, label)}.
+WITHDRAWN_CATEGORY = {
+    "discredited": ("discredited-source", "Rests on a discredited source"),
+    "retracted": ("retracted-report", "Rests on a retracted report"),
+}
 
 
 def feed_id(site_url: str, configured: str, title: str) -> str:
@@ -94,8 +109,10 @@ def atom_feed(
             memo[ident] = (inputs, entry)
         return entry
 
+    integrity = Integrity.of(briefing)
     for ident, dev in newest:
-        entry = fresh_entry(ident, (dev, site_url, base))
+        flags = development_flags(integrity, ident)
+        entry = fresh_entry(ident, (dev, site_url, base, flags))
         if entry is None:
             continue
         sub(entry, "id", f"{base}:situation:{ident}")
@@ -104,8 +121,11 @@ def atom_feed(
             type="text/html")  # fmt: skip
         sub(entry, "published", _rfc3339(dev.date))
         sub(entry, "updated", _rfc3339(last_updated(dev)))
-        sub(entry, "summary", prose_html(dev.summary), type="html")
+        sub(entry, "summary", _withdrawn_notice(flags) + prose_html(dev.summary), type="html")
         sub(entry, "category", term=dev.status)
+        for how in dict.fromkeys(flag.how for flag in flags):
+            term, label = WITHDRAWN_CATEGORY[how]
+            sub(entry, "category", term=term, label=label)
         for tag in dev.tags:
             sub(entry, "category", term=tag)
     for ident, change in change_entries(found, base):
@@ -147,3 +167,23 @@ def _change_text(change: Change) -> tuple[str, str]:
         move = f"{change.before} → {change.after}" if change.before else f"set to {change.after}"
         return f"Status of {change.title}: {move}", f"Status {move}."
     return f"Update: {change.title}", change.note or ""
+
+
+def _withdrawn_notice(flags: tuple[Flag, ...]) -> str:
+    """HTML: which withdrawn sources the development's claims rest on, and since when
+    ("" when none)."""
+    if not flags:
+        return ""
+    named = []
+    for flag in flags:
+        name = html.escape(flag.source.name)
+        day = day_of(flag.at).isoformat()
+        if flag.how == "discredited":
+            named.append(f"{name} (discredited on {day})")
+        else:
+            report = f", &#8220;{html.escape(flag.report)}&#8221;" if flag.report else ""
+            named.append(f"{name}{report} (report retracted on {day})")
+    return (
+        "<p><strong>Withdrawn sources:</strong> claims in this development rest on "
+        + "; ".join(named) + ".</p>\n"
+    )  # fmt: skip

@@ -124,16 +124,22 @@ def briefing_ids(root: Path) -> dict[str, list[str]]:
     def registry(name: str) -> list[str]:
         return [entry["id"] for entry in yaml.safe_load((root / name).read_text("utf-8"))]
 
+    watch = root / "indicators.yaml"  # optional: /indicators/ only when it lists a sign
+
     return {
         "developments": sorted(p.stem for p in (root / "developments").glob("*.yaml")),
         "topics": sorted(p.stem for p in (root / "background").glob("*.yaml")),
         "actors": registry("actors.yaml"),
         "places": registry("places.yaml"),
         "sources": registry("sources.yaml"),
+        "indicators": registry("indicators.yaml") if watch.is_file() else [],
     }
 
 
-EXPORTS = ("feed.xml", "data/developments.json", "data/events.geojson")
+EXPORTS = (
+    "feed.xml", "data/developments.json", "data/events.geojson", "data/events.csv",
+    "data/timeline.json",
+)  # fmt: skip
 # The maps' shared basemaps, named by a hash of their extent and size.
 BASEMAP = re.compile(r"^assets/briefing/maps/basemap-[0-9a-f]{12}\.svg$")
 
@@ -170,6 +176,8 @@ def expected_tree(ids: Mapping[str, list[str]]) -> set[str]:
     paths |= {f"actors/{i}.md" for i in ids["actors"]}
     paths |= {f"places/{i}.md" for i in ids["places"]}
     paths |= {f"sources/{i}.md" for i in ids["sources"]}
+    if ids.get("indicators"):
+        paths.add("indicators/index.md")
     return paths
 
 
@@ -183,6 +191,8 @@ def expected_urls(ids: Mapping[str, list[str]]) -> set[str]:
     urls |= {f"background/{i}/" for i in ids["topics"]}
     urls |= {f"actors/{i}/" for i in ids["actors"]}
     urls |= {f"places/{i}/" for i in ids["places"]}
+    if ids.get("indicators"):
+        urls.add("indicators/")
     return urls
 
 

@@ -1,4 +1,4 @@
-"""The Atom feed, /data/developments.json and /data/events.geojson of a built site.
+"""The Atom feed and the files under /data/ of a built site.
 
 The site is built (``mkdocs build --strict``) from a copy of the example
 briefing with two extra developments that exercise the date rules: one dated
@@ -9,6 +9,9 @@ the YAML files, never from the clock.
 
 from __future__ import annotations
 
+import csv
+import html
+import io
 import json
 import math
 import xml.etree.ElementTree as ET
@@ -306,6 +309,30 @@ def test_geojson_has_a_point_per_development_and_located_place(
     assert (TIMED, "aleppo-countryside") not in found  # no coordinates, no point
 
 
+# ---------------------------------------------------------------- events.csv, timeline.json
+
+
+def test_csv_has_the_geojson_points_and_every_development(
+    site: Path, briefing: YamlBriefing
+) -> None:
+    raw = (site / "data" / "events.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # the byte-order mark survives the build
+    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+    ids = [row["event_id_cnty"] for row in rows]
+    assert len(ids) == len(set(ids))
+    points = {f["id"] for f in data(site, "events.geojson")["features"]}
+    assert {i for i in ids if "/" in i} == points  # one row per development and located place
+    assert {row["development"] for row in rows} == set(briefing.developments)
+    unlocated = [row for row in rows if "/" not in row["event_id_cnty"]]
+    assert all(row["latitude"] == row["location"] == "" for row in unlocated)
+
+
+def test_timeline_json_has_a_slide_per_development(site: Path, briefing: YamlBriefing) -> None:
+    timeline = data(site, "timeline.json")
+    assert html.unescape(timeline["title"]["text"]["headline"]) == briefing.meta["title"]
+    assert sorted(e["unique_id"] for e in timeline["events"]) == sorted(briefing.developments)
+
+
 # ---------------------------------------------------------------- links from the overview
 
 
@@ -316,7 +343,10 @@ def test_overview_links_to_feed_and_data(site: Path) -> None:
         for tag, attrs, _ in parse_html(index.read_text(encoding="utf-8")).tags
         if tag == "a" and "href" in attrs
     }
-    for target in ("feed.xml", "data/developments.json", "data/events.geojson"):
+    for target in (
+        "feed.xml", "data/developments.json", "data/events.geojson", "data/events.csv",
+        "data/timeline.json",
+    ):  # fmt: skip
         assert BASE + target in hrefs, f"the overview does not link to {target}"
         assert (site / target).is_file()
 

@@ -31,7 +31,10 @@ from publish_helpers import (
 pytestmark = pytest.mark.slow
 
 SITE_URL = "https://example.org/briefing/"
-EXPORTS = ("feed.xml", "data/developments.json", "data/events.geojson")
+EXPORTS = (
+    "feed.xml", "data/developments.json", "data/events.geojson", "data/events.csv",
+    "data/timeline.json",
+)  # fmt: skip
 
 
 def build(root: Path, name: str, **env: str | None) -> Path:
@@ -91,6 +94,13 @@ def written_dates(project: Path) -> tuple[set[datetime], set[date]]:
             for ref in dev["sources"]
             if isinstance(ref, dict) and ref.get("published")
         )
+        values.extend(  # the exports say since when a report is retracted…
+            ref["retracted"]["at"]
+            for ref in dev["sources"]
+            if isinstance(ref, dict) and ref.get("retracted")
+        )
+    # … and since when a source is discredited.
+    values.extend(s["discredited"]["at"] for s in briefing.sources.values() if s.get("discredited"))
     moments = {moment_key(v) for v in values}
     days = {v for v in values if not isinstance(v, datetime)}
     return moments, days
