@@ -31,6 +31,7 @@ import csv
 import html
 import io
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import Any
 
 from .exports import compact_json, development_flags
@@ -66,6 +67,7 @@ def neutralise(text: str) -> str:
     return text
 
 
+@lru_cache(maxsize=65536)  # a summary is parsed again only when it changed (make serve)
 def plain_text(markdown: str) -> str:
     """The words of a Markdown field on one line, without markup."""
     words: list[str] = []

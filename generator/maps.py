@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -181,6 +182,20 @@ def build_map(
         x, y = projection.xy(place.lon, place.lat)
         roles[ident] = role
         wanted.append((ident, place.name, round(x, 1), round(y, 1), RADIUS[role]))
+    return _compose(projection, tuple(wanted), tuple(roles.items()), title, small)
+
+
+# Pages share maps (a place's neighbours, developments naming the same places), and
+# `make serve` plans every page again on each save: the same inputs, the same map.
+@lru_cache(maxsize=8192)
+def _compose(
+    projection: Projection,
+    wanted: tuple[tuple[str, str, float, float, float], ...],  # (id, name, x, y, radius)
+    role_items: tuple[tuple[str, str], ...],
+    title: str,
+    small: bool,
+) -> MapView:
+    roles = dict(role_items)
     scale = _scale(projection)
     scale_box = (0.0, scale.y - FONT, scale.x + scale.length + 60, float(projection.height))
     areas = [(x - r, y - r, x + r, y + r) for i, _, x, y, r in wanted if roles[i] == "area"]
