@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, TypeAdapter
 
-from .schema import Actor, BriefingMeta, Development, Place, Source, Topic
+from .schema import Actor, BriefingMeta, Development, Indicator, Place, Source, Topic
 
 __all__ = ["SCHEMAS", "schema_documents", "write_schemas"]
 
@@ -18,6 +18,7 @@ SCHEMAS: dict[str, tuple[type[BaseModel], bool, str]] = {
     "sources.schema.json": (Source, True, "sources.yaml"),
     "actors.schema.json": (Actor, True, "actors.yaml"),
     "places.schema.json": (Place, True, "places.yaml"),
+    "indicators.schema.json": (Indicator, True, "indicators.yaml"),
     "development.schema.json": (Development, False, "developments/<id>.yaml"),
     "topic.schema.json": (Topic, False, "background/<id>.yaml"),
 }

@@ -64,6 +64,20 @@ key_points:
   - text: TODO one claim, in your own words.
     sources: []  # source ids from sources.yaml; at least one
 sources: []  # source ids behind this development; at least one
+# Or list the reports in full (then write `sources:` without `[]`), and mark
+# a report `retracted` once its publisher withdraws or corrects it:
+#   - source: sohr
+#     title: TODO the report's title
+#     published: {date}
+#     retracted:
+#       at: {date}
+#       note: TODO what was withdrawn or corrected, and who says so.
+# When sources disagree, give each version with the sources that make it:
+# competing_claims:
+#   - claim: TODO what these sources say.
+#     by: []  # source ids; at least one
+#     verdict: unverified  # {verdicts}
+#     note: TODO why this verdict, or what would settle it.
 """
 
 TOPIC = """\
@@ -89,6 +103,7 @@ def new_development(
         date=day.isoformat(),
         precisions=_one_of(VOCABULARY.date_precision.values),
         statuses=_one_of(VOCABULARY.status.values),
+        verdicts=_one_of(VOCABULARY.verdict.values),
     )
     _write_new(path, text)
     return path, ["summary", "key_points (text and sources)", "sources", "places", "actors"]

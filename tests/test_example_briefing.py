@@ -45,6 +45,7 @@ def model_data(briefing: Briefing) -> dict[str, Any]:
         "places": dump(briefing.places),
         "developments": dump(briefing.developments),
         "topics": dump(briefing.topics),
+        "indicators": dump(briefing.indicators),
     }
 
 
@@ -78,3 +79,15 @@ def test_example_files_are_the_ones_loaded() -> None:
     assert sorted(briefing.developments) == stems("developments")
     assert sorted(briefing.topics) == stems("background")
     assert Path(EXAMPLE / "briefing.yaml").is_file()
+
+
+def test_watch_list_is_reviewed_as_of_the_briefing() -> None:
+    """Each sign was last reviewed at the briefing's as_of and rests on some development."""
+    briefing = load(EXAMPLE, Report(), base=PROJECT)
+    assert briefing is not None
+    assert list(briefing.indicators) == [
+        "rebels-enter-homs", "coast-road-cut", "reinforcements-reach-homs",
+    ]  # fmt: skip
+    for ident, sign in briefing.indicators.items():
+        assert sign.updated == briefing.meta.as_of, ident
+        assert sign.developments, ident

@@ -31,6 +31,7 @@ FILE_MODELS: tuple[type[BaseModel], ...] = (
     schema.Place,
     schema.Development,
     schema.Topic,
+    schema.Indicator,
 )
 # Model → the heading (backticks left out) of its section in FORMAT.md.
 SECTIONS = {
@@ -47,6 +48,9 @@ SECTIONS = {
     "Update": "Update",
     "MapSettings": "Map settings",
     "FigureValue": "Earlier value",
+    "Withdrawal": "Withdrawal",
+    "CompetingClaim": "Competing claim",
+    "Indicator": "indicators.yaml",
 }
 COLUMNS = ["field", "type", "required", "default", "meaning"]
 NOTHING = {"none", "empty", "—", "-", "[]"}  # how "no value" / "empty list" may be written

@@ -19,6 +19,7 @@ import yaml
 from conftest import EXAMPLE
 from generator.jsonschema import SCHEMAS, schema_documents, write_schemas
 from generator.schema import ID_PATTERN, Development, Source
+from generator.vocabulary import VOCABULARY
 
 TYPES = {"object", "array", "string", "integer", "number", "boolean", "null"}
 KEYWORDS = {
@@ -82,6 +83,29 @@ def test_enums_and_ids_match_the_models() -> None:
     assert dev["sources"]["minItems"] == 1
     assert dev["sources"]["items"]["anyOf"][0]["pattern"] == ID_PATTERN
     assert dev["sources"]["items"]["anyOf"][1] == {"$ref": "#/$defs/SourceRef"}
+
+
+def test_new_fields_of_format_v2() -> None:
+    """discredited, retracted, competing_claims and indicators.yaml reach the editor."""
+    documents = schema_documents()
+    withdrawal = {"anyOf": [{"$ref": "#/$defs/Withdrawal"}, {"type": "null"}], "default": None}
+    sources = documents["sources.schema.json"]["$defs"]
+    assert sources["Source"]["properties"]["discredited"] == withdrawal
+    assert sources["Withdrawal"]["required"] == ["at", "note"]
+    dev = documents["development.schema.json"]
+    assert dev["$defs"]["SourceRef"]["properties"]["retracted"] == withdrawal
+    claims = dev["properties"]["competing_claims"]
+    assert claims["items"] == {"$ref": "#/$defs/CompetingClaim"}
+    claim = dev["$defs"]["CompetingClaim"]["properties"]
+    assert claim["verdict"]["enum"] == list(VOCABULARY.verdict)
+    assert claim["verdict"]["default"] == "unverified"
+    assert claim["by"]["minItems"] == 1
+    indicators = documents["indicators.schema.json"]
+    assert indicators["title"] == "indicators.yaml"
+    assert indicators["items"] == {"$ref": "#/$defs/Indicator"}
+    indicator = indicators["$defs"]["Indicator"]
+    assert indicator["properties"]["status"]["enum"] == list(VOCABULARY.indicator_status)
+    assert indicator["properties"]["developments"]["items"]["pattern"] == ID_PATTERN
 
 
 def test_write_schemas(tmp_path: Path) -> None:
@@ -162,6 +186,7 @@ def _example_files() -> list[tuple[str, Path]]:
         ("sources.schema.json", EXAMPLE / "sources.yaml"),
         ("actors.schema.json", EXAMPLE / "actors.yaml"),
         ("places.schema.json", EXAMPLE / "places.yaml"),
+        ("indicators.schema.json", EXAMPLE / "indicators.yaml"),
     ]
     pairs += [("development.schema.json", p) for p in sorted(EXAMPLE.glob("developments/*.yaml"))]
     pairs += [("topic.schema.json", p) for p in sorted(EXAMPLE.glob("background/*.yaml"))]
@@ -187,6 +212,21 @@ def test_checker_rejects_what_the_schema_forbids() -> None:
         "dev.status: 'rumoured' not in enum",
         "dev: unknown sumary",
     ]
+    claim: dict[str, Any] = {"claim": "c", "by": [], "verdict": "likely", "source": "sohr"}
+    report: dict[str, Any] = {"source": "sohr", "retracted": {}}
+    v2 = {**good, "competing_claims": [claim], "sources": [report]}
+    assert sorted(_errors(v2, schema, schema, "dev")) == [
+        "dev.competing_claims[0].by: too few items",
+        "dev.competing_claims[0].verdict: 'likely' not in enum",
+        "dev.competing_claims[0]: unknown source",
+        "dev.sources[0]: no anyOf branch fits",
+    ]
+    schema = schema_documents()["indicators.schema.json"]
+    sign = {"id": "homs-falls", "text": "Homs falls", "status": "seen", "updated": "2024-12-06"}
+    assert _errors([sign], schema, schema, "indicators") == [
+        "indicators[0].status: 'seen' not in enum"
+    ]
+    assert _errors([{**sign, "status": "observed"}], schema, schema, "indicators") == []
 
 
 def test_with_the_jsonschema_library() -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 import pytest
+import yaml
 
 from conftest import load_dir, render
 from generator.scaffold import ScaffoldError, new_development, new_topic, slugify
@@ -143,3 +145,56 @@ def test_skeleton_offers_the_date_precisions_commented_out(tmp_path: Path) -> No
     uncommented = lines[3].removeprefix("# ").split("#", 1)
     assert all(p in uncommented[1] for p in VOCABULARY.date_precision)
     assert uncommented[0].split(":")[1].strip() in VOCABULARY.date_precision
+
+
+def _uncommented(text: str) -> str:
+    """The skeleton with every commented-out field switched on (prose comments stay)."""
+    return "\n".join(
+        line[2:] if re.match(r"# (?=[a-z_]+:| )", line) else line for line in text.splitlines()
+    )
+
+
+def test_skeleton_offers_retracted_and_competing_claims_commented_out(tmp_path: Path) -> None:
+    path, _ = new_development(tmp_path, "Rebels enter Homs", date(2024, 12, 7))
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert "#     retracted:" in lines
+    assert "# competing_claims:" in lines
+    # Commented out, they change nothing until switched on.
+    assert yaml.safe_load("\n".join(lines)).keys() == {
+        "title", "date", "status", "places", "actors", "summary", "key_points", "sources",
+    }  # fmt: skip
+    verdict = next(x for x in lines if x.startswith("#     verdict:"))
+    value, comment = verdict.removeprefix("#     verdict:").split("#", 1)
+    assert value.strip() == "unverified"
+    assert all(v in comment for v in VOCABULARY.verdict)
+
+
+def test_skeleton_with_the_commented_fields_switched_on_validates(
+    make_briefing: Callable[..., Path],
+) -> None:
+    root = make_briefing()
+    path, _ = new_development(root, "Rebels enter Homs", DAY, "2024-12-06-new")
+    text = _uncommented(path.read_text(encoding="utf-8"))
+    # What the comments tell the writer to do: a list of reports, and real source ids
+    # (two, so that no claim rests on the retracted report alone).
+    text = text.replace("sources: []  # source ids behind", "sources:  # source ids behind")
+    text = text.replace("[]  # source ids", "[sohr, dw]  # source ids")
+    text = text.replace("\n  - source: sohr", "\n  - dw\n  - source: sohr")
+    path.write_text(text, encoding="utf-8")
+    briefing, report = load_dir(root)
+    stem = "developments/2024-12-06-new.yaml"
+    todo = "warning: still says TODO (from `briefing new`); fill it in"
+    # Only the TODO reminders are left, among them every TODO of the switched-on fields.
+    assert render(report) == "".join(
+        f"{stem}:{at}: {todo}\n" for at in ("8:10", "11:11", "18:12", "22:13", "25:12", "28:11")
+    )
+    assert briefing is not None
+    dev = briefing.developments["2024-12-06-new"]
+    assert dev.date_precision == "day"
+    assert [(s.source, s.published, s.retracted is not None) for s in dev.sources] == [
+        ("dw", None, False),
+        ("sohr", DAY, True),
+    ]
+    assert dev.sources[1].retracted is not None and dev.sources[1].retracted.at == DAY
+    [claim] = dev.competing_claims
+    assert (claim.by, claim.verdict) == (["sohr", "dw"], "unverified")
