@@ -13,7 +13,10 @@ says where its reporting is thin. Each finding is one line,
   site shows it), at its newest update, else its date;
 - ``undated-figure``: a key figure without ``as_of``;
 - ``unsourced-assessment``: an assessment whose development has no key point with
-  a standing (not withdrawn) source.
+  a standing (not withdrawn) source;
+- ``collective-credit``: a development whose key points (two or more) all cite
+  the same sources, every source of the development: the report credited its
+  sources as a group, so no claim can be traced to the one that made it.
 
 Messages carry ids, grades and dates only, never free text from the YAML.
 """
@@ -49,6 +52,11 @@ KINDS: tuple[tuple[str, str, str], ...] = (
         "unsourced-assessment",
         "assessment without a sourced key point",
         "assessments without a sourced key point",
+    ),
+    (
+        "collective-credit",
+        "development crediting its sources collectively",
+        "developments crediting their sources collectively",
     ),
 )
 
@@ -214,6 +222,24 @@ class _Auditor:
             )  # fmt: skip
 
 
+    def collective(self) -> None:
+        for ident, dev in sorted(self.briefing.developments.items()):
+            origin = self.located.developments.origins.get(ident)
+            cited = {frozenset(point.sources) for point in dev.key_points}
+            everything = frozenset(ref.source for ref in dev.sources)
+            if origin is None or len(dev.key_points) < 2 or cited != {everything}:
+                continue
+            if len(everything) < 2:
+                continue  # one source for everything is the single-source finding
+            self.add(
+                origin, ("key_points",), "collective-credit",
+                f"all {len(dev.key_points)} key points cite the same {len(everything)} sources, "
+                "every source of the development: they are credited as a group; where you "
+                "know which source reports a point, cite that one",
+                key=True,
+            )  # fmt: skip
+
+
 def _last_touched(dev: Development) -> tuple[tuple[str | int, ...], str]:
     """Where and when the briefing last touched ``dev``: its newest update, else its date."""
     if dev.updates:
@@ -231,5 +257,6 @@ def audit(located: Located, briefing: Briefing, folder: str) -> Audit:
     auditor.stale()
     auditor.figures()
     auditor.assessments()
+    auditor.collective()
     findings = sorted(auditor.found, key=Finding.sort_key)
     return Audit(folder, tuple(findings))

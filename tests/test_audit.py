@@ -105,6 +105,7 @@ def test_json(run: Run, in_project: Path) -> None:
     assert data["counts"] == {
         "single-source": 1, "weak-sources": 4, "stale": 0, "undated-figure": 0,
         "unsourced-assessment": 0,
+        "collective-credit": 0,
     }  # fmt: skip
     assert data["total"] == len(data["findings"]) == 5
     assert data["findings"][0] == {
@@ -241,3 +242,12 @@ def test_no_warning_while_one_standing_source_remains(
     briefing, report = load_dir(root)
     assert briefing is not None
     assert render(report) == ""
+
+
+def test_the_example_is_told_it_credits_its_sources_collectively(run: Run) -> None:
+    # Its report lists X, Telegram, SOHR, Anadolu and DW as a group; the audit says so.
+    code, out, _ = run("audit", str(EXAMPLE))
+    assert code == 0
+    collective = [line for line in out.splitlines() if line.endswith("[collective-credit]")]
+    assert len(collective) >= 3
+    assert "developments crediting their sources collectively" in out.splitlines()[-1]
