@@ -29,10 +29,12 @@ the direction of change.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from itertools import groupby, takewhile
 
+from .integrity import Claim
 from .model import Briefing, day_of, moment_key
 from .schema import Development, FigureValue, KeyFigure
 
@@ -159,9 +161,13 @@ class FigureView:
     previous: FigureValue | None  # the newest earlier value
     direction: str | None  # "up", "down", "same" or "changed" (not numbers); None: no history
     history: tuple[FigureValue, ...]  # newest first
+    flagged: Claim | None = None  # how it rests on a discredited source (.integrity); None: not
 
     @classmethod
-    def build(cls, figure: KeyFigure, position: int, as_of: date | datetime) -> FigureView:
+    def build(
+        cls, figure: KeyFigure, position: int, as_of: date | datetime,
+        flagged: Claim | None = None,
+    ) -> FigureView:  # fmt: skip
         history = tuple(_history(figure))
         previous = history[0] if history else None
         direction = None
@@ -172,12 +178,17 @@ class FigureView:
             else:
                 direction = "same" if figure.value == previous.value else "changed"
         return cls(figure_anchor(figure, position), figure, figure.as_of or as_of,
-                   figure.as_of is None, previous, direction, history)  # fmt: skip
+                   figure.as_of is None, previous, direction, history, flagged)  # fmt: skip
 
 
-def figure_views(briefing: Briefing) -> list[FigureView]:
-    meta = briefing.meta
-    return [FigureView.build(f, n, meta.as_of) for n, f in enumerate(meta.key_figures, start=1)]
+def figure_views(briefing: Briefing, affected: Sequence[Claim] = ()) -> list[FigureView]:
+    """Every key figure's view; ``affected``: the key figures' claims resting on a
+    discredited source (:attr:`.integrity.Integrity.affected`)."""
+    meta, flagged = briefing.meta, {claim.loc: claim for claim in affected}
+    return [
+        FigureView.build(f, n, meta.as_of, flagged.get(("key_figures", n - 1)))
+        for n, f in enumerate(meta.key_figures, start=1)
+    ]
 
 
 @dataclass(frozen=True)

@@ -24,10 +24,13 @@ from .basemap import basemap_key
 from .changes import Change, FigureView, by_day, changes, figure_views, latest_day
 from .charts import ActivityChart
 from .geo import Projection
+from .integrity import Integrity
 from .maps import AREA_KINDS, MapView, Points, build_map, extent_of, overview_places
 from .model import Briefing
+from .schema import Indicator
 from .urls import ROUTES, page_path
-from .views import DevView, Index, paginate
+from .views import Affected, DevView, Index, SourceStanding, paginate
+from .watch import WatchList, bearing
 
 __all__ = ["BUILDERS", "Job", "Plan", "plan"]
 
@@ -55,16 +58,19 @@ class _Site:
     views: dict[str, DevView]  # every development's view, newest first
     projection: Projection | None  # the overview's map; None when no place has coordinates
     small: Projection | None  # the same extent, half the size: development and place pages
+    affected: Affected  # the claims resting on a withdrawn source (computed once)
 
     @classmethod
     def build(cls, briefing: Briefing) -> _Site:
         index = Index.build(briefing)
-        views = {i: DevView.build(i, d, briefing) for i, d in index.newest}
+        affected = Affected.of(Integrity.of(briefing))
+        flagged = affected.by_development
+        views = {i: DevView.build(i, d, briefing, flagged.get(i, ())) for i, d in index.newest}
         extent = extent_of(briefing)
         if extent is None:
-            return cls(briefing, index, views, None, None)
+            return cls(briefing, index, views, None, None, affected)
         small = Projection.fit(extent, SMALL_MAP, SMALL_MAP)
-        return cls(briefing, index, views, Projection.fit(extent), small)
+        return cls(briefing, index, views, Projection.fit(extent), small, affected)
 
     @cached_property
     def overview_map(self) -> MapView | None:
@@ -82,7 +88,15 @@ class _Site:
 
     @cached_property
     def figures(self) -> list[FigureView]:
-        return figure_views(self.briefing)
+        return figure_views(self.briefing, self.affected.figures)
+
+    @cached_property
+    def watch(self) -> WatchList | None:
+        return WatchList.build(self.briefing, self.index)
+
+    @cached_property
+    def bearing(self) -> dict[str, tuple[tuple[str, Indicator], ...]]:
+        return bearing(self.briefing)
 
     @cached_property
     def points(self) -> Points:
@@ -114,7 +128,8 @@ def _home(site: _Site, kind: str, template: str) -> Iterator[Job]:
     context = {"latest": latest, "map": site.overview_map, "figures": site.figures}
     changed = latest_day(site.changes, LATEST_CHANGES)
     stale = sum(view.stale is not None for view in site.views.values())  # see clocks.stale_days
-    yield Job(page_path(kind), template, {**context, "changed": changed, "stale": stale})
+    whole: dict[str, Any] = {**context, "changed": changed, "stale": stale, "watch": site.watch}
+    yield Job(page_path(kind), template, whole)
 
 
 def _changes(site: _Site, kind: str, template: str) -> Iterator[Job]:
@@ -131,7 +146,8 @@ def _brief(site: _Site, kind: str, template: str) -> Iterator[Job]:
     """The printable brief: the latest developments, one reference list, the overview's map."""
     shown = brief.latest(list(site.views.values()))
     context = {"latest": shown, "references": brief.number_references(shown)}
-    yield Job(page_path(kind), template, {**context, "map": site.overview_map})
+    yield Job(page_path(kind), template, {**context, "map": site.overview_map,
+                                          "figures": site.figures})  # fmt: skip
 
 
 def _timeline(site: _Site, kind: str, template: str) -> Iterator[Job]:
@@ -151,7 +167,9 @@ def _development(site: _Site, kind: str, template: str) -> Iterator[Job]:
     for ident, view in site.views.items():
         places = [(p, "focus") for p in view.dev.places]
         themap = site.small_map(places, f"Map of the places of {view.dev.title}")
-        yield Job(page_path(kind, ident), template, {"view": view, "map": themap}, cached=True)
+        watch = site.bearing.get(ident, ())  # the indicators naming it
+        context = {"view": view, "map": themap, "watch": watch}
+        yield Job(page_path(kind, ident), template, context, cached=True)
 
 
 def _topics(site: _Site, kind: str, template: str) -> Iterator[Job]:
@@ -212,16 +230,22 @@ def _source(site: _Site, kind: str, template: str) -> Iterator[Job]:
     index = site.index
     for ident, source in sorted(site.briefing.sources.items(), key=_by_name):
         devs = index.developments(index.by_source.get(ident, []))
+        claims = site.affected.by_source.get(ident, [])
+        standing = SourceStanding.build(ident, devs, claims, site.briefing)
         for path, chunk, pager in paginate(devs, PROFILE_PAGE, kind, ident):
-            context = {"id": ident, "source": source, "developments": chunk, "pager": pager}
+            context = {
+                "id": ident, "source": source, "developments": chunk, "pager": pager,
+                "standing": standing.page(chunk, pager.number == 1),
+            }  # fmt: skip
             yield Job(path, template, context, cached=True)
 
 
 def _indicators(site: _Site, kind: str, template: str) -> Iterator[Job]:
     """The watch list, only when the briefing has an indicators.yaml with entries."""
-    indicators = site.briefing.indicators
-    if indicators:
-        yield Job(page_path(kind), template, {"indicators": list(indicators.items())})
+    watch = site.watch
+    if watch is not None:
+        indicators = list(site.briefing.indicators.items())
+        yield Job(page_path(kind), template, {"indicators": indicators, "watch": watch})
 
 
 # Page kinds whose template needs prepared data; every other kind uses _single.

@@ -11,12 +11,13 @@ import ast
 import json
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from site_helpers import EXAMPLE, PROJECT, TEMPLATES
 
-from generator import Report, load
+from generator import Briefing, Report, load
 from generator.feed import ATOM
 from generator.pages import plan
 from generator.render import ASSETS, render_site
@@ -36,7 +37,10 @@ CONTRACT = {
     "/feed.xml": ("feed", ""),
     "/data/developments.json": ("developments_json", ""),
     "/data/events.geojson": ("events_geojson", ""),
+    "/data/events.csv": ("events_csv", ""),
+    "/data/timeline.json": ("timeline_json", ""),
     "/brief/": ("brief", ""),
+    "/indicators/": ("indicators", ""),
 }
 
 
@@ -56,6 +60,12 @@ def test_every_url_of_the_contract_comes_from_the_table(url: str, route: tuple[s
     assert "/" + page_url(kind, ident) == url
 
 
+# Routes written only when the briefing has what they show: kind → whether it does.
+OPTIONAL: dict[str, Callable[[Briefing], bool]] = {
+    "indicators": lambda briefing: bool(briefing.indicators),  # indicators.yaml, not empty
+}
+
+
 def test_every_file_written_is_a_route_of_the_table(pages: dict[str, str]) -> None:
     made: set[str] = set(ASSETS)
     briefing = load(EXAMPLE, Report(), base=PROJECT)
@@ -66,6 +76,9 @@ def test_every_file_written_is_a_route_of_the_table(pages: dict[str, str]) -> No
         "basemap": plan(briefing).basemaps,
     }  # fmt: skip
     for kind, route in ROUTES.items():
+        if kind in OPTIONAL and not OPTIONAL[kind](briefing):
+            assert page_path(kind) not in pages, f"{kind} written for a briefing without it"
+            continue
         idents = list(entries[kind]) if "{id}" in route.path else [""]
         for ident in idents:
             made.add(page_path(kind, ident))
