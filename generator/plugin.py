@@ -9,8 +9,11 @@ pages keep being served until the file is fixed.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import importlib.metadata
 import logging
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +38,23 @@ from .serving import GeneratedFile, MemoryBytecodeCache, merge_search_index, wak
 __all__ = ["BriefingsConfig", "BriefingsPlugin"]
 
 log = logging.getLogger("mkdocs.plugins.briefings")
+
+
+@contextlib.contextmanager
+def _collector_paused(paused: bool) -> Iterator[None]:
+    """A one-off build's load and render make millions of objects and almost no
+    cycles: Python's cycle collector would walk the growing heap again and again
+    for nothing. Pause it, then freeze what survives (the model and the pages,
+    kept until the build ends) so that MkDocs' own collections skip it."""
+    if not paused or not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.freeze()
 
 
 def material_version() -> str:
@@ -114,17 +134,19 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
         report = Report()
-        briefing = load(self.briefings, report, base=self.root, cache=self.documents)
-        pages: dict[str, str] = {}
+        with _collector_paused(not self.serving):
+            briefing = load(self.briefings, report, base=self.root, cache=self.documents)
+            pages: dict[str, str] = {}
+            if briefing is not None:
+                pages = render_site(
+                    briefing, self.templates, report, config.site_url or "", self.root,
+                    self.rendered, feed_id=self.config.feed_id,
+                    # A one-off build shares the pages among the cores; under serve the
+                    # page cache (and the server's threads) keep it in this process.
+                    workers=1 if self.serving else available_workers(),
+                    bytecode=self.page_bytecode,
+                )  # fmt: skip
         if briefing is not None:
-            pages = render_site(
-                briefing, self.templates, report, config.site_url or "", self.root,
-                self.rendered, feed_id=self.config.feed_id,
-                # A one-off build shares the pages among the cores; under serve the
-                # page cache (and the server's threads) keep it in this process.
-                workers=1 if self.serving else available_workers(),
-                bytecode=self.page_bytecode,
-            )  # fmt: skip
             self._check_docs_dir(config, pages, report)
         for item in report.sorted():
             (log.error if item.severity is Severity.ERROR else log.warning)(str(item))
