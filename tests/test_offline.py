@@ -108,7 +108,7 @@ def test_page_opened_from_disk(offline: Path, project: Path, tmp_path: Path) -> 
             continue  # links to other sites are for the reader to follow
         path = Path(unquote(urlsplit(url).path))
         assert path.is_file(), f"{attrs['href']} names no file"
-        if path.suffix not in {".xml", ".json", ".geojson"}:
+        if path.suffix not in {".xml", ".json", ".geojson", ".csv"}:
             assert path.suffix == ".html", attrs["href"]
             pages += 1
     assert pages > 10
