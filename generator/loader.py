@@ -7,13 +7,15 @@ read is left out so that the validator still reports on the others.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .diagnostics import Mark, Report
+from .diagnostics import Mark, Report, did_you_mean
+from .messages import syntax_hint
 from .yamlread import Parsed, YamlProblem, parse_yaml
 
 __all__ = [
@@ -22,12 +24,19 @@ __all__ = [
     "DocumentCache",
     "RawBriefing",
     "display_path",
+    "is_editor_debris",
     "load_briefing_dir",
 ]
 
 MAX_BYTES = 1_000_000
 REGISTRIES = ("sources", "actors", "places", "indicators")  # indicators.yaml is optional
 COLLECTIONS = ("developments", "background")
+# What a briefing folder holds, by name without ".yaml" (folders end in "/").
+_EXPECTED = {
+    "briefing": "briefing.yaml",
+    **{name: f"{name}.yaml" for name in REGISTRIES},
+    **{name: f"{name}/" for name in COLLECTIONS},
+}
 _BOM = b"\xef\xbb\xbf"
 _SHAPES: dict[type, str] = {dict: "a mapping", list: "a list"}
 
@@ -75,7 +84,9 @@ def display_path(path: Path, base: Path) -> str:
         return path.as_posix()
 
 
-def _is_editor_debris(name: str) -> bool:
+def is_editor_debris(name: str) -> bool:
+    """Hidden files and editors' swap, backup and temporary files: never read, never
+    reported (and, under `mkdocs serve`, no reason to rebuild)."""
     return name.startswith(".") or name.endswith(("~", ".swp", ".swx", ".tmp", ".bak"))
 
 
@@ -178,7 +189,8 @@ def read_document(
     try:
         parsed: Parsed = parse_yaml(text)
     except YamlProblem as fatal:
-        report.error(shown, fatal.mark, fatal.message)
+        hint = syntax_hint(fatal.message, text, fatal.mark)
+        report.error(shown, fatal.mark, fatal.message + hint)
         return None
     for problem in parsed.problems:
         report.error(shown, problem.mark, problem.message)
@@ -217,7 +229,7 @@ def _collection(
         return docs
     for entry in sorted(folder.iterdir()):
         name = entry.name
-        if _is_editor_debris(name):
+        if is_editor_debris(name):
             continue
         shown = display_path(entry, base)
         if name.endswith(".yml"):
@@ -266,4 +278,38 @@ def load_briefing_dir(
         raw.registries[name] = doc
     for name in COLLECTIONS:
         raw.collections[name] = _collection(root / name, root, base, report, raw.unreadable, cache)
+    _stray_names(root, base, report)
     return raw
+
+
+def _stray_names(root: Path, base: Path, report: Report) -> None:
+    """Warn of a file or folder named almost as one the briefing reads (``source.yaml``,
+    ``development/``, ``sources.yml``): it would be ignored in silence. Names unlike any
+    (a README, notes, ``developments-old/``) are the user's business: no word."""
+    for entry in sorted(root.iterdir()):
+        folder = entry.is_dir()
+        stem, suffix = (entry.name, "") if folder else os.path.splitext(entry.name)
+        if is_editor_debris(entry.name) or suffix.lower() not in ("", ".yaml", ".yml"):
+            continue
+        if _EXPECTED.get(stem) == entry.name + ("/" if folder else ""):
+            continue
+        near = [
+            known
+            for known, shown in _EXPECTED.items()
+            if known == stem.lower()
+            or (folder == shown.endswith("/") and abs(len(known) - len(stem)) <= 2)
+        ]
+        hint = did_you_mean(stem, near)
+        if not hint:
+            continue
+        meant = _EXPECTED[hint.split("'")[1]]
+        target = root / meant.rstrip("/")
+        with contextlib.suppress(OSError):
+            if target.exists() and target.samefile(entry):  # a case-insensitive file system
+                continue
+        kind = "folder" if folder else "file"
+        report.warning(
+            display_path(entry, base),
+            Mark(),
+            f"not a {kind} the briefing reads; ignored (did you mean '{meant}'?)",
+        )

@@ -3,20 +3,78 @@
 Each error's ``loc`` is a path into the document; the loader kept the line and
 column of every key and value under that path, so the message lands on the
 offending key (unknown field), value (wrong value) or mapping (missing field).
+The YAML syntax errors that confuse people get a hint (:func:`syntax_hint`), and
+a value off a numbered scale is told the scale.
 """
 
 from __future__ import annotations
 
+import json
+import re
 import typing
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from .diagnostics import Report, did_you_mean
-from .loader import Document
+from .diagnostics import Mark, Report, did_you_mean
+from .vocabulary import VOCABULARY, Scale
 
-__all__ = ["report_validation_error"]
+if TYPE_CHECKING:
+    from .loader import Document
+
+__all__ = ["counted", "report_validation_error", "syntax_hint"]
+
+# Fields whose value is a number on a scale: a wrong value is told the whole scale.
+_NUMBERED_SCALES: dict[str, Scale[int]] = {"credibility": VOCABULARY.credibility}
+_NUMBER_ERRORS = frozenset(
+    {"int_parsing", "int_from_float", "int_type", "greater_than_equal", "less_than_equal"}
+)
+
+
+def counted(count: int, noun: str) -> str:
+    """``1 topic``, ``2 topics``: a count with its noun (regular plurals only)."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+# `key: value` on one line, after any indentation and list dash; the value up to a comment.
+_KEY_VALUE = re.compile(r"^(?P<lead>\s*(?:-\s+)*)(?P<key>[\w-]+):\s+(?P<value>.*?)(?:\s+#.*)?$")
+
+
+def syntax_hint(message: str, text: str, mark: Mark) -> str:
+    """A hint to add to a YAML syntax error, or ''.
+
+    PyYAML's "mapping values are not allowed here" mostly means an unquoted value
+    holding ': ' (``title: Rebels: advance``): say to quote it, with the line fixed.
+    """
+    if "mapping values are not allowed" not in message:
+        return ""
+    lines = text.splitlines()
+    if not 1 <= mark.line <= len(lines):
+        return ""
+    found = _KEY_VALUE.match(lines[mark.line - 1])
+    if found is None or mark.column <= found.start("value"):
+        return ""  # the ': ' is not inside a value on this line
+    value = found.group("value")
+    if len(value) > 60:
+        quoted = '"…"'
+    elif '"' in value and "'" not in value:
+        quoted = f"'{value}'"
+    else:
+        quoted = json.dumps(value, ensure_ascii=False)
+    return f"; a value holding ': ' must be in quotes: {found.group('key')}: {quoted}"
+
+
+def _scale_message(name: str, value: Any, scale: Scale[int]) -> str:
+    first, last = min(scale), max(scale)
+    meanings = ", ".join(f"{number} {meaning}" for number, meaning in scale.items())
+    confused = ""
+    if isinstance(value, str) and value.strip().lower() in VOCABULARY.confidence.values:
+        confused = f"; '{value.strip()}' is a word of confidence, for assessments"
+    return (
+        f"{name}: {_shown(value)} is not on the scale: use a whole number from {first} to "
+        f"{last} ({meanings}){confused}"
+    )
 
 Loc = tuple[str | int, ...]
 
@@ -86,6 +144,8 @@ def _message(error: ErrorDetails, model: type[BaseModel], loc: Loc) -> str:
     value = error.get("input")
     ctx = error.get("ctx") or {}
     name = _field_name(loc)
+    if name in _NUMBERED_SCALES and kind in _NUMBER_ERRORS:
+        return _scale_message(name, value, _NUMBERED_SCALES[name])
     if kind == "briefing":
         return f"{name}: {error['msg']}" if loc else str(error["msg"])
     if kind == "missing":

@@ -272,6 +272,9 @@ def test_a_renamed_development_still_named_by_its_old_id(server: Server) -> None
     assert server.get(f"/situation/{NEW_ID}/")[0] == 404
     since = server.mark()
     edit(folder / f"{referrer}.yaml", f"  - {OLD_ID}\n", f"  - {NEW_ID}\n")
+    for other in sorted((server.project / "briefings").rglob("*.yaml")):  # e.g. the watch list
+        if f"- {OLD_ID}\n" in other.read_text(encoding="utf-8"):
+            edit(other, f"- {OLD_ID}\n", f"- {NEW_ID}\n")
     serves(server, f"/situation/{NEW_ID}/", title.group(1))
     serves(server, f"/situation/{referrer}/", f"{NEW_ID}/")
     gone(server, f"/situation/{OLD_ID}/")
