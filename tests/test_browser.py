@@ -5,7 +5,9 @@ page is opened in headless Chromium (Debian's, driven by Playwright; no browser
 is downloaded). On each: ``window.__pwned`` (what every payload would set) is
 undefined, no dialog opened, no link is a ``javascript:`` link, and no request
 left 127.0.0.1. Search is exercised too: an Arabic alias finds the development,
-and results built from hostile titles run nothing.
+and results built from hostile titles run nothing. Every ``title`` (badges and
+citations holding source names and withdrawal notes) is pointed at, and the
+notes, competing claims and watch-list signs read as typed.
 
 Needs ``apt-get install chromium`` and ``pip install playwright``; skipped otherwise.
 """
@@ -92,7 +94,18 @@ HOSTILE_TITLES = {
     "actors/evil-actor/",
     "places/evil-place/",
     "places/evil-country/",
+    "sources/evil-source/",
+    "sources/wire-source/",
 }
+# Pages of the issue 12 fields: withdrawal notes, competing claims, the watch list.
+INTEGRITY_PAGES = (
+    "situation/2024-12-06-hostile/",  # the notice, flagged key point, competing claims
+    "sources/evil-source/",  # discredited: its note in full, the claims resting on it
+    "sources/wire-source/",  # its retracted report and the note
+    "indicators/",
+    "",  # a key figure flagged, its badge's title holding the note
+    "brief/",
+)
 
 
 def test_the_checks_would_see_a_payload_that_ran(browser: Any, tmp_path: Path) -> None:
@@ -122,6 +135,7 @@ def test_no_page_runs_anything_from_the_data(browser: Any, site_url: tuple[str, 
         for path in site.rglob("*.html")
     )
     assert len(urls) >= 14  # 13 pages of the contract and 404.html
+    assert {base + path for path in (*HOSTILE_TITLES, *INTEGRITY_PAGES)} <= set(urls)
     watched = Watched(browser)
     try:
         for url in urls:
@@ -184,5 +198,68 @@ def test_search_results_built_from_hostile_titles_run_nothing(
             assert "<script>" in shown, query
         assert watched.dialogs == []
         assert watched.foreign_requests() == []
+    finally:
+        watched.close()
+
+
+def test_tooltips_from_hostile_titles_run_nothing(browser: Any, site_url: tuple[str, Path]) -> None:
+    """Badges and citations carry source names and withdrawal notes in ``title``.
+    Pointing at each one runs nothing: no theme script turns a title into markup
+    (Material's ``content.tooltips`` would, with innerHTML: it is off in mkdocs.yml)."""
+    base, _ = site_url
+    watched = Watched(browser)
+    try:
+        titled = 0
+        for path in INTEGRITY_PAGES:
+            watched.page.goto(base + path, wait_until="load")
+            elements = watched.page.locator("[title]")
+            for index in range(elements.count()):
+                element = elements.nth(index)
+                if not element.is_visible():
+                    continue
+                element.hover(force=True)  # even where the sticky header covers it
+                watched.page.wait_for_timeout(20)
+                titled += 1
+            watched.page.wait_for_timeout(300)  # a tooltip shows after a delay
+            assert watched.pwned() is None, path
+            markup = "document.querySelectorAll('.md-tooltip img, .md-tooltip2 img').length"
+            assert watched.page.evaluate(markup) == 0, path
+        assert titled > 50  # the check pointed at the badges, not at nothing
+        # The titles still hold the data, as text: the browser's own tooltip shows it.
+        watched.page.goto(base + "situation/2024-12-06-hostile/", wait_until="load")
+        badges = watched.page.locator(".bf-withdrawn[title]")
+        assert badges.count() >= 4
+        notes = [badges.nth(i).get_attribute("title") or "" for i in range(badges.count())]
+        assert any(f"DISC-NOTE {PWN}" in note for note in notes), notes
+        assert any(f"RET-NOTE {PWN}" in note for note in notes), notes
+        assert watched.dialogs == []
+        assert watched.foreign_requests() == []
+    finally:
+        watched.close()
+
+
+def test_notes_and_claims_show_their_markup_as_text(
+    browser: Any, site_url: tuple[str, Path]
+) -> None:
+    base, _ = site_url
+    watched = Watched(browser)
+    try:
+        shown = {
+            "situation/2024-12-06-hostile/": (
+                (".bf-withdrawn-notice", "DISC-NOTE"), (".bf-withdrawn-notice", "RET-NOTE"),
+                ("#claim-1", "CC-CLAIM"), ("#claim-1 .bf-claim-note", "CC-NOTE"),
+                ("#claim-2", "CC2-CLAIM"),
+            ),
+            "sources/evil-source/": ((".bf-withdrawn-notice", "DISC-NOTE"),),
+            "sources/wire-source/": (("article", "RET-NOTE"),),
+            "indicators/": ((".bf-sign-text", "IND-TEXT"), (".bf-sign-note", "IND-NOTE")),
+        }  # fmt: skip
+        for path, spots in shown.items():
+            watched.page.goto(base + path, wait_until="load")
+            for selector, marker in spots:
+                text = watched.page.locator(selector).first.inner_text()
+                assert f"{marker} {PWN}" in text, (path, selector)
+                assert '<img src=x onerror="window.__pwned=1">' in text, (path, selector)
+            assert watched.pwned() is None, path
     finally:
         watched.close()

@@ -18,7 +18,9 @@ left as text or marked ``raw:`` is a regression, never a new golden.
 
 from __future__ import annotations
 
+import csv
 import html
+import io
 import json
 import re
 import shutil
@@ -33,17 +35,17 @@ from typing import Any
 
 import pytest
 from mkdocs.utils.meta import get_data
-from site_helpers import is_basemap_image, run_module
+from site_helpers import is_basemap_image, markdown_to_html, run_module, scan_html
 
 from conftest import CASES, MINIMAL, PROJECT, load_dir, render, write_briefing
 from generator import Briefing, Report
 from generator.markup import excerpt, inline_html, prose_html
 from generator.render import render_site
+from generator.tags import tag_id
 
 HERE = Path(__file__).resolve().parent
 HOSTILE = HERE / "hostile" / "briefings"
 TEMPLATES = PROJECT / "templates"
-SITE_NAME = "Syria — the December 2024 offensive"  # mkdocs.yml's site_name
 
 PWN = "<script>window.__pwned=1</script>"
 RTL = "\u202e"
@@ -74,6 +76,12 @@ MARKDOWN_ATTRIBUTES = frozenset(
         name.lower()
         for text in _TEMPLATE_SOURCES
         for name in re.findall(r"\s([A-Za-z][\w:-]*)=\"", text)
+    }
+    | {  # attributes written without a value (<form hidden data-search-exclude …>)
+        name.lower()
+        for text in _TEMPLATE_SOURCES
+        for tag in re.findall(r"<[A-Za-z][^<>]*>", re.sub(r"\{[{%#].*?[}%#]\}", " ", text))
+        for name in re.findall(r"\s([A-Za-z][\w:-]*)(?=[\s/>])", re.sub(r"\"[^\"]*\"", "", tag))
     }
 )
 
@@ -248,6 +256,7 @@ HOSTILE_PAGES = {
     "situation/2024-12-06-hostile.md", "situation/2024-12-05-second.md",
     "background/hostile-topic.md", "actors/evil-actor.md",
     "places/evil-place.md", "places/evil-country.md",
+    "sources/evil-source.md", "sources/wire-source.md", "indicators/index.md",
 }  # fmt: skip
 
 
@@ -283,6 +292,7 @@ def text_fields(b: Briefing) -> Iterator[tuple[str, str]]:
         found += [("key_figure.note", k.note)]
     for s in b.sources.values():
         found += [("source.name", s.name), ("source.description", s.description)]
+        found += [("source.discredited.note", s.discredited.note if s.discredited else None)]
     for a in b.actors.values():
         found += [("actor.name", a.name), ("actor.short", a.short), ("actor.side", a.side)]
         found += [("actor.summary", a.summary), *(("actor.alias", x) for x in a.aliases)]
@@ -296,9 +306,14 @@ def text_fields(b: Briefing) -> Iterator[tuple[str, str]]:
         found += [("development.tag", tag) for tag in d.tags]
         found += [("update.note", update.note) for update in d.updates]
         found += [("source_ref.title", ref.title) for ref in d.sources]
+        found += [("source_ref.retracted.note", r.retracted.note) for r in d.sources if r.retracted]
+        for c in d.competing_claims:
+            found += [("competing_claim.claim", c.claim), ("competing_claim.note", c.note)]
     for t in b.topics.values():
         found += [("topic.title", t.title), ("topic.summary", t.summary), ("topic.body", t.body)]
         found += [("topic.source_ref.title", ref.title) for ref in t.sources]
+    for i in b.indicators.values():
+        found += [("indicator.text", i.text), ("indicator.note", i.note)]
     return ((kind, value) for kind, value in found if value is not None)
 
 
@@ -326,6 +341,8 @@ def test_every_text_field_of_every_kind_carries_the_payloads(hostile: Briefing) 
         "development.title", "development.summary", "key_point.text", "assessment.text",
         "development.tag", "update.note", "source_ref.title",
         "topic.title", "topic.summary", "topic.body", "topic.source_ref.title",
+        "source.discredited.note", "source_ref.retracted.note",
+        "competing_claim.claim", "competing_claim.note", "indicator.text", "indicator.note",
     }  # fmt: skip
 
 
@@ -470,6 +487,137 @@ def test_exports_keep_the_data_as_typed(hostile: Briefing, pages: dict[str, str]
     assert summary is not None and PWN not in summary and "&#60;script&#62;" in summary
 
 
+def _inert_html(path: str, fragment: str) -> None:
+    """HTML another program renders (TimelineJS): only prose tags, no handler, no script
+    link, and the data's markup only as text."""
+    parser = _MarkdownTags()
+    parser.feed(fragment)
+    for tag, attrs in parser.tags:
+        assert tag in PROSE_TAGS - {"img"}, (path, tag)
+        for name, value in attrs.items():
+            assert name in {"href", "title"}, (path, tag, name)
+            assert not UNSAFE_SCHEMES.match(value), (path, tag, value)
+    assert "<script" not in fragment.lower() and "<!--" not in fragment, path
+
+
+def test_timeline_json_text_is_inert_html_of_the_typed_text(
+    hostile: Briefing, pages: dict[str, str]
+) -> None:
+    """TimelineJS puts a slide's headline and text into the page as HTML."""
+    text = pages["data/timeline.json"]
+    assert "<script" not in text.lower() and 'onerror=\\"' not in text  # no attribute
+    data = json.loads(text)
+    assert html.unescape(data["title"]["text"]["headline"]) == hostile.meta.title
+    slides = {event["unique_id"]: event for event in data["events"]}
+    assert set(slides) == set(hostile.developments)
+    for ident, event in slides.items():
+        headline, body = event["text"]["headline"], event["text"]["text"]
+        assert html.unescape(headline) == hostile.developments[ident].title, ident
+        _inert_html(ident, headline)
+        _inert_html(ident, body)
+        assert "&#60;script&#62;window.&#95;&#95;pwned&#61;1&#60;/script&#62;" in body, ident
+    _inert_html("title", data["title"]["text"]["text"])
+
+
+def test_events_csv_keeps_the_typed_text_and_names_the_withdrawn_sources(
+    hostile: Briefing, pages: dict[str, str]
+) -> None:
+    rows = list(csv.DictReader(io.StringIO(pages["data/events.csv"].removeprefix("\ufeff"))))
+    by_dev = {row["development"]: row for row in rows}
+    assert set(by_dev) == set(hostile.developments)
+    dev = hostile.developments["2024-12-06-hostile"]
+    row = by_dev["2024-12-06-hostile"]
+    assert row["title"] == dev.title  # starts with "#": no formula, kept as typed
+    assert row["tags"] == "; ".join(dev.tags)
+    evil, wire = hostile.sources["evil-source"], hostile.sources["wire-source"]
+    assert row["discredited_or_retracted"] == (
+        f"{evil.name} (discredited 2024-12-06); {wire.name} (retracted 2024-12-06)"
+    )
+    assert by_dev["2024-12-05-second"]["discredited_or_retracted"] == ""
+
+
+@dataclass
+class Element:
+    tag: str
+    attrs: dict[str, str]
+    text: list[str] = field(default_factory=list)  # its descendants' included
+    inner: list[tuple[str, dict[str, str]]] = field(default_factory=list)  # every descendant
+
+
+class _Tree(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.elements: list[Element] = []
+        self.open: list[Element] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        for parent in self.open:
+            parent.inner.append((tag, values))
+        self.elements.append(Element(tag, values))
+        if tag not in VOID:
+            self.open.append(self.elements[-1])
+
+    def handle_endtag(self, tag: str) -> None:
+        while self.open and self.open.pop().tag != tag:
+            pass
+
+    def handle_data(self, data: str) -> None:
+        for parent in self.open:
+            parent.text.append(data)
+
+
+def innermost(page_html: str, tag: str, cls: str, marker: str) -> Element:
+    """The innermost ``tag`` (of class ``cls``, if given) whose text holds ``marker``."""
+    tree = _Tree()
+    tree.feed(page_html)
+    found = [
+        element for element in tree.elements
+        if element.tag == tag and (not cls or cls in element.attrs.get("class", "").split())
+        and marker in "".join(element.text)
+    ]  # fmt: skip
+    assert found, (tag, cls, marker)
+    return min(found, key=lambda element: len("".join(element.text)))
+
+
+# A Markdown note or claim, where it is shown in full: (page, element, class, field).
+WHOLE_NOTES = [
+    ("situation/2024-12-06-hostile.md", "li", "", "DISC-NOTE"),  # the notice at the top
+    ("situation/2024-12-06-hostile.md", "li", "", "RET-NOTE"),
+    ("situation/2024-12-06-hostile.md", "div", "bf-claim", "CC-CLAIM"),
+    ("situation/2024-12-06-hostile.md", "div", "bf-claim-note", "CC-NOTE"),
+    ("situation/2024-12-06-hostile.md", "div", "bf-claim", "CC2-CLAIM"),
+    ("sources/evil-source.md", "div", "bf-withdrawn-notice", "DISC-NOTE"),
+    ("sources/wire-source.md", "li", "", "RET-NOTE"),  # under the development citing it
+    ("indicators/index.md", "div", "bf-sign-text", "IND-TEXT"),
+    ("indicators/index.md", "div", "bf-sign-note", "IND-NOTE"),
+]
+
+
+@pytest.mark.parametrize(("path", "tag", "cls", "marker"), WHOLE_NOTES)
+def test_a_note_of_many_paragraphs_stays_inside_its_item(
+    pages: dict[str, str], path: str, tag: str, cls: str, marker: str
+) -> None:
+    """A note is Markdown: paragraphs, a table, a heading, a code block. Where it is shown
+    in full it stays whole inside its own list item or block, shown as typed, with its
+    Markdown working; it does not end the list or leave a template's `{: .class }` as text."""
+    page_html = markdown_to_html(pages[path])
+    element = innermost(page_html, tag, cls, marker)
+    shown = flat("".join(element.text))
+    for words in (
+        f"{marker} {PWN}", "<!-- comment", "{{ 7*7 }} {% raw %} {#",
+        f"emph :smile: $x$ <script> {RTL}RTL <b>code</b>",
+        "a safe link and javascript:alert(1) as text { #id .class onclick=x }",
+    ):  # fmt: skip
+        assert words in shown, (marker, words)
+    # its Markdown works: a table, a heading, a code block, emphasis and a link
+    inner = [name for name, _ in element.inner]
+    assert {"table", "h3", "pre", "em"} <= set(inner), (marker, inner)
+    assert ("a", {"href": "https://example.org/"}) in element.inner, marker
+    text = scan_html(page_html).plain
+    assert "{:" not in text, text[text.index("{:") - 80 : text.index("{:") + 40]
+
+
 # --- where the data lands: a golden a person can read ------------------------------------
 
 # No character that Markdown, its extensions, HTML or Jinja could act on reaches a page raw
@@ -493,7 +641,8 @@ def _spots(line: str, texts: dict[str, str], excerpts: dict[str, str]) -> str:
     assert len(shown) == len(chars), line
     pattern = "|".join(
         [re.escape(text) for text in sorted(texts, key=len, reverse=True)]
-        + [re.escape(name) + " [^…]*…" for name in excerpts]
+        # an excerpt never spans a field already named (``⟦KP-TEXT prose⟧ … DISC-NOTE …``)
+        + [re.escape(name) + " [^…⟦⟧]*…" for name in excerpts]
     )
     out: list[str] = []
     done = 0
@@ -534,6 +683,9 @@ def test_golden_where_the_data_lands(
         texts[flat(value)] = name
         for form in (prose_html(value), inline_html(value)):
             blocks[form] = f"⟦{name} prose⟧"
+            # a note inside a Markdown list item (`|indent`): the same HTML, indented
+            for indent in ("\n    ", "\n        "):
+                blocks[form.replace("\n", indent)] = f"⟦{name} prose⟧"
         if "\n" in value.strip():
             excerpts[name] = excerpt(value, len(value))
     golden: list[str] = []
@@ -596,6 +748,14 @@ def test_built_html_has_no_element_or_attribute_from_the_data(
             assert page.count(forbidden) == 0, (path, forbidden)
 
 
+def test_the_theme_never_turns_a_title_attribute_into_markup() -> None:
+    """Material's ``content.tooltips`` builds each tooltip from a ``title`` attribute with
+    innerHTML: the site name in the header, a source name in a citation or a withdrawal
+    note in a badge would run as HTML (tests/test_browser.py shows it in Chromium)."""
+    config = (PROJECT / "mkdocs.yml").read_text(encoding="utf-8")
+    assert not re.search(r"(?m)^\s*-\s*content\.tooltips\b", config)
+
+
 @pytest.mark.slow
 def test_built_pages_show_the_data_exactly_as_typed(hostile_site: Path, hostile: Briefing) -> None:
     built = html_pages(hostile_site)
@@ -611,7 +771,8 @@ def test_built_pages_show_the_data_exactly_as_typed(hostile_site: Path, hostile:
     for path, typed in cases.items():
         page = built[path]
         title = flat(typed).removesuffix(f" ({actor.short})")  # the page title is the name
-        assert page.title.strip() == f"{title} - {SITE_NAME}", path
+        # The site is named after the briefing (the plugin's use_briefing_title), escaped.
+        assert page.title.strip() == f"{title} - {flat(hostile.meta.title)}", path
         assert page.h1.strip() == flat(typed), path
         assert "{{ 7*7 }}" in page.h1 and RTL in page.h1 and "&lt;script&gt;" in page.h1
     text = " ".join(built["situation/2024-12-06-hostile/index.html"].text)
@@ -664,17 +825,18 @@ def test_yaml11_surprises_render_as_typed(tmp_path: Path) -> None:
     assert "<p>no</p>" in dev
     assert (
         "**Where:** [&#45;&#46;NaN](../places/homs.md) "
-        '<span class="bf-aliases">(0o17 · 0b101 · &#43;12)</span>'
+        '<span class="bf-aliases">(<bdi>0o17</bdi> · <bdi>0b101</bdi> · <bdi>&#43;12</bdi>)</span>'
     ) in dev
     assert (
         "**Who:** [off](../actors/hts.md) "
-        '<span class="bf-aliases">(1e3 · no · On · 2024&#45;12&#45;06 · 12&#58;30&#58;45)</span>'
+        '<span class="bf-aliases">(<bdi>1e3</bdi> · <bdi>no</bdi> · <bdi>On</bdi> · '
+        "<bdi>2024&#45;12&#45;06</bdi> · <bdi>12&#58;30&#58;45</bdi>)</span>"
     ) in dev
     assert "· 2024&#45;12&#45;06T10&#58;00&#58;00Z" in dev
     assert '<time datetime="2024-12-06">6 December 2024</time>: Off' in dev
     assert (
-        '<span class="bf-tag">on</span> <span class="bf-tag">0o17</span> '
-        '<span class="bf-tag">1e3</span> <span class="bf-tag">12&#58;30&#58;45</span>'
+        "**Tags:** [on](../tags/on.md){: .bf-tag } [0o17](../tags/0o17.md){: .bf-tag } "
+        "[1e3](../tags/1e3.md){: .bf-tag } [12&#58;30&#58;45](../tags/12-30-45.md){: .bf-tag }"
     ) in dev
     assert "\n# 1e3\n" in topic and "<p>0o17</p>" in topic
     assert "[0x1F](../sources/index.md#source-dw)" in topic
@@ -690,7 +852,11 @@ def test_zero_width_and_bidi_characters_are_kept_as_typed(tmp_path: Path) -> Non
     assert "| Distance\ufeffto Homs |" in home
     assert "\n# Rebels near \u202eslmoH\u202c &#40;gpj&#46;exe&#41;\n" in dev
     assert "<p>Zero\u200bwidth\u200c\u200djoiners\ufeffand an RTL \u202eoverride</p>" in dev
-    assert '<span class="bf-tag">\u200b</span> <span class="bf-tag">\u202e</span>' in dev
+    # Tags with no Latin letter or digit lead to pages named by a hash (generator/tags.py).
+    assert (
+        f"[\u200b](../tags/{tag_id(chr(0x200B))}.md){{: .bf-tag }} "
+        f"[\u202e](../tags/{tag_id(chr(0x202E))}.md){{: .bf-tag }}"
+    ) in dev
     assert get_data(dev)[1] == {"title": "Rebels near \u202eslmoH\u202c (gpj.exe)"}
 
 
