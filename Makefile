@@ -11,7 +11,7 @@ export NO_MKDOCS_2_WARNING := 1
 # Reproducible builds: dates come from the last commit, not the clock.
 export SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
-.PHONY: serve build test lint validate offline zensical bench bench-pictures fuzz lock clean
+.PHONY: serve build deploy test lint validate init offline zensical bench bench-pictures fuzz lock clean
 
 # The test and zensical extras both: `make test` runs tests/test_zensical.py.
 $(STAMP): pyproject.toml $(CONSTRAINTS)
@@ -26,15 +26,34 @@ serve: $(STAMP)
 build: $(STAMP)
 	$(BIN)/mkdocs build --strict
 
+# Like every `briefing` command, these read briefings_dir and templates_dir from
+# mkdocs.yml, as the site does: no folder is named here.
 validate: $(STAMP)
 	$(BIN)/briefing validate --strict
 
-test: $(STAMP) lint
+# Start a briefing: a small example to replace, in mkdocs.yml's briefings_dir or in
+# DIR (make init DIR=my-briefing); never overwrites.
+init: $(STAMP)
+	$(BIN)/briefing init $(DIR)
+
+# axe-core for tests/test_accessibility.py, from the npm registry at the version in
+# package-lock.json (never a CDN). Without npm that test is skipped (under CI=true, it fails).
+AXE := node_modules/axe-core/axe.min.js
+$(AXE): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund && touch $@; \
+	else echo "warning: npm not found: install Node.js and npm for the accessibility tests" >&2; fi
+
+test: $(STAMP) lint $(AXE)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check generator tests benchmarks
 	$(BIN)/mypy
+
+# Publish from this machine to the gh-pages branch of a remote you name (no default:
+# in a clone, origin is wherever you cloned from): make deploy REMOTE=upstream
+deploy: $(STAMP)
+	sh scripts/deploy.sh "$(REMOTE)" $(BIN)/mkdocs
 
 # A copy that works opened from disk (file://), search included, zipped for e-mail or USB.
 offline: $(STAMP)

@@ -28,6 +28,7 @@ from .integrity import Integrity
 from .maps import AREA_KINDS, MapView, Points, build_map, extent_of, overview_places
 from .model import Briefing
 from .schema import Indicator
+from .tags import Tag, dev_tags, tags_of
 from .urls import ROUTES, page_path
 from .views import Affected, DevView, Index, SourceStanding, paginate
 from .watch import WatchList, bearing
@@ -36,7 +37,7 @@ __all__ = ["BUILDERS", "Job", "Plan", "plan"]
 
 LATEST = 6  # cards on the overview
 TIMELINE_PAGE = 100  # developments per timeline page
-PROFILE_PAGE = 50  # developments per actor, place or source page
+PROFILE_PAGE = 50  # developments per actor, place, source or tag page
 CHANGES_PAGE = 100  # changes per page of /changes/
 LATEST_CHANGES = 8  # the latest day's changes on the overview
 NEIGHBOURS = 6  # other places on a place's map
@@ -97,6 +98,10 @@ class _Site:
     @cached_property
     def bearing(self) -> dict[str, tuple[tuple[str, Indicator], ...]]:
         return bearing(self.briefing)
+
+    @cached_property
+    def tags(self) -> dict[str, Tag]:
+        return tags_of(self.index.newest)
 
     @cached_property
     def points(self) -> Points:
@@ -168,7 +173,8 @@ def _development(site: _Site, kind: str, template: str) -> Iterator[Job]:
         places = [(p, "focus") for p in view.dev.places]
         themap = site.small_map(places, f"Map of the places of {view.dev.title}")
         watch = site.bearing.get(ident, ())  # the indicators naming it
-        context = {"view": view, "map": themap, "watch": watch}
+        tags = dev_tags(view.dev)  # [(tag id, text as written)]
+        context = {"view": view, "map": themap, "watch": watch, "tags": tags}
         yield Job(page_path(kind, ident), template, context, cached=True)
 
 
@@ -248,6 +254,21 @@ def _indicators(site: _Site, kind: str, template: str) -> Iterator[Job]:
         yield Job(page_path(kind), template, {"indicators": indicators, "watch": watch})
 
 
+def _tags(site: _Site, kind: str, template: str) -> Iterator[Job]:
+    """Every tag with its count, by name (written even when no development has a tag)."""
+    yield Job(page_path(kind), template, {"tags": list(site.tags.values())}, cached=True)
+
+
+def _tag(site: _Site, kind: str, template: str) -> Iterator[Job]:
+    """A tag's developments, newest first, paginated like an actor's."""
+    index = site.index
+    for ident, tag in site.tags.items():
+        devs = index.developments(list(tag.developments))
+        for path, chunk, pager in paginate(devs, PROFILE_PAGE, kind, ident):
+            context = {"id": ident, "tag": tag, "developments": chunk, "pager": pager}
+            yield Job(path, template, context, cached=True)
+
+
 # Page kinds whose template needs prepared data; every other kind uses _single.
 BUILDERS: dict[str, Builder] = {
     "home": _home,
@@ -264,6 +285,8 @@ BUILDERS: dict[str, Builder] = {
     "brief": _brief,
     "changes": _changes,
     "indicators": _indicators,
+    "tags": _tags,
+    "tag": _tag,
 }
 
 

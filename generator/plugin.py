@@ -4,7 +4,8 @@ It coordinates only: load, validate and render happen in :mod:`.pipeline` and
 :mod:`.render`, before MkDocs cleans ``site/`` (``on_pre_build``), so a briefing
 with errors stops the build with every error printed and the previous site as
 it was. Under ``mkdocs serve`` a broken edit is reported and the last good
-pages keep being served until the file is fixed.
+pages keep being served until the file is fixed, every one under a banner listing
+the errors (:mod:`.preview`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 
 import jinja2
 import mkdocs
+from markupsafe import Markup
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.config.defaults import MkDocsConfig
@@ -28,12 +30,22 @@ from mkdocs.structure.files import Files
 
 from .bytecode import disk_bytecode_cache, source_digest
 from .diagnostics import Mark, Report, Severity
+from .edits import EditLinks, registry_lines, root_edit_uri
 from .feed import FEED_ID_PATTERN
 from .forks import available_workers
 from .loader import DocumentCache, display_path
+from .messages import counted
 from .pipeline import load
-from .render import ASSETS, PageCache, render_site
-from .serving import GeneratedFile, MemoryBytecodeCache, merge_search_index, wake_on_change
+from .preview import Broken, placeholder_pages, show_errors
+from .render import ASSETS, SCRIPTS, PageCache, render_site
+from .serving import (
+    GeneratedFile,
+    MemoryBytecodeCache,
+    keep_out_of_nav_list,
+    merge_search_index,
+    remove_pages,
+    wake_on_change,
+)
 
 __all__ = ["BriefingsConfig", "BriefingsPlugin"]
 
@@ -78,6 +90,9 @@ class BriefingsConfig(base.Config):
     feed_id = c.Type(str, default="")
     """The Atom feed's permanent id, a URI such as ``tag:example.org,2024:sudan``
     (default: made from ``site_url``); feed readers know every entry by it."""
+    use_briefing_title = c.Type(bool, default=True)
+    """Name the site after briefing.yaml's ``title`` (the header, every page's
+    <title>), replacing mkdocs.yml's ``site_name``; false keeps ``site_name``."""
 
 
 class BriefingsPlugin(BasePlugin[BriefingsConfig]):
@@ -95,6 +110,13 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         self.theme_bytecode: jinja2.BytecodeCache | None = MemoryBytecodeCache()
         self.page_bytecode: jinja2.BytecodeCache | None = None
         self.observer: Any | None = None
+        self.server: Any | None = None  # under serve, from on_serve on
+        self.watched: list[Path] | None = None  # the folders watched, once serve watches
+        self.told_site_url = False
+        self.title = ""  # the last good briefing's title: the site's name (use_briefing_title)
+        self.edits: EditLinks | None = None  # what each page's edit button opens
+        self.stamps: dict[str, tuple[str | None, str]] = {}  # page → (edit_uri, site_name)
+        self.broken: Broken | None = None  # under serve: the errors the browser is shown
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup also keeps this instance alive across serve rebuilds.
@@ -107,14 +129,24 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
             raise PluginError(
                 f"briefings: feed_id '{feed_id}' is not a URI; use e.g. tag:example.org,2024:name"
             )
-        if not feed_id and not config.site_url:
+        if not config.site_url and not self.told_site_url:  # never under serve: it sets one
+            self.told_site_url = True
+            ids = "" if feed_id else (
+                "; the feed's ids follow the briefing's title, so renaming it would show "
+                "every entry as new in feed readers"
+            )  # fmt: skip
             log.info(
-                "briefings: no site_url or feed_id; the feed's ids follow the briefing's "
-                "title, so renaming it would show every entry as new in feed readers"
+                "briefings: site_url is not set: the feed, the data exports and the "
+                f"permalinks carry links relative to the site{ids}. Set site_url in mkdocs.yml "
+                "to the published address (e.g. https://you.github.io/repo/); the Pages "
+                "workflow sets it from the repository's Pages address"
             )
         self.root = Path(config.config_file_path or ".").resolve().parent
+        if config.edit_uri:  # edit links are paths from the folder of mkdocs.yml (.edits)
+            config.edit_uri = root_edit_uri(config.edit_uri, Path(config.docs_dir), self.root)
         self.briefings = (self.root / self.config.briefings_dir).resolve()
         self.templates = (self.root / self.config.templates_dir).resolve()
+        self._watch_folders()  # serve reloads mkdocs.yml when it changes: follow it
         if self.config.cache_dir and not self.serving:  # serve keeps them in memory
             folder = self.root / self.config.cache_dir
             code = Path(__file__).parent
@@ -130,6 +162,10 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         for asset in ASSETS:
             if asset.endswith(".css") and asset not in config.extra_css:
                 config.extra_css.append(asset)
+        listed = {str(script) for script in config.extra_javascript}
+        for script in SCRIPTS:
+            if script not in listed:
+                config.extra_javascript.append(script)
         return config
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
@@ -153,14 +189,27 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         strict_stop = bool(config.strict and report.warnings and not self.serving)
         if not report.errors and not strict_stop:
             self.pages = self.last_good = pages
+            self.broken = None
+            if briefing is not None:
+                self.title = briefing.meta.title
+                lines = registry_lines(self.documents, self.briefings)
+                docs = Path(config.docs_dir)
+                self.edits = EditLinks(self.root, self.briefings, self.templates, docs, lines)
             return
         if not report.errors:  # --strict: refuse now, before MkDocs cleans site/
             count = len(report.warnings)
             raise PluginError(f"{count} warning(s) in the briefing under --strict; not built")
         count = len(report.errors)
-        if self.serving and self.last_good is not None:
-            log.error(f"{count} error(s) in the briefing: still serving the last good version")
-            self.pages = self.last_good
+        if self.serving:  # every served page lists the errors (.preview)
+            self.broken = Broken(tuple(map(str, report.errors)), self.last_good is not None)
+            errors = counted(count, "error")
+            if self.last_good is not None:
+                log.error(f"{errors} in the briefing: still serving the last good version")
+                self.pages = self.last_good
+            else:
+                log.error(f"{errors} in the briefing: nothing to serve until they are fixed")
+                self.pages = placeholder_pages(self.templates, Path(config.docs_dir))
+                config.nav = None  # the placeholder alone, no word of the pages not there
             return
         raise PluginError(f"{count} error(s) in the briefing; the site was not built")
 
@@ -173,17 +222,39 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
                 report.error(shown, Mark(), "this file would replace a generated page; rename it")
 
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
+        if self.config.use_briefing_title and self.title:  # escaped: themes print it as HTML
+            config.site_name = Markup.escape(" ".join(self.title.split()))
+        generated = []
         for path, content in self.pages.items():
             file = GeneratedFile.generated(config, path, content=content)
             assert isinstance(file, GeneratedFile)
             file.changed = self.written.get(path) != content
+            self._set_source(file, config)
             files.append(file)
+            generated.append(file)
+        keep_out_of_nav_list(generated, config)
+        if self.serving and self.dirty:  # a dirty build keeps old output: drop what is gone
+            remove_pages(config, self.written.keys() - self.pages.keys())
+            if config.nav is None and self.written.keys() != self.pages.keys():
+                for file in generated:  # every page's automatic nav changes
+                    file.changed = True
+        for page in files.documentation_pages():  # docs_dir's own: edit_uri from the root too
+            if not isinstance(page, GeneratedFile) and self.edits is not None:
+                page.edit_uri = self.edits.written(page.src_uri)
         self.written = self.pages
         pages = files.documentation_pages()
         self.alive = {f.url for f in pages}
         self.rebuilt = {f.url for f in pages if f.is_modified()}
         log.debug(f"{len(self.rebuilt)} of {len(pages)} pages changed")
         return files
+
+    def _set_source(self, file: GeneratedFile, config: MkDocsConfig) -> None:
+        """The file the page's edit button opens (see .edits); a page whose edit link or
+        site name changed is rebuilt, even when its text did not."""
+        file.edit_uri = self.edits.generated(file.src_uri) if self.edits else None
+        stamp = (file.edit_uri, config.site_name)
+        file.changed = file.changed or self.stamps.get(file.src_uri, stamp) != stamp
+        self.stamps[file.src_uri] = stamp
 
     def on_env(
         self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files
@@ -202,11 +273,30 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
             self.search_docs = merge_search_index(path, self.search_docs, self.alive, self.rebuilt)
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
-        folders = [folder for folder in (self.briefings, self.templates) if folder.is_dir()]
-        for folder in folders:
-            server.watch(str(folder))
-        self.observer = wake_on_change(server, folders)
+        self.server = server
+        show_errors(server, lambda: self.broken)
+        self._watch_folders()
         return server
+
+    def _watch_folders(self) -> None:
+        """Under serve, watch the briefing and templates folders: from on_serve, and again
+        after each reload of mkdocs.yml, so a new briefings_dir is watched instead of the old."""
+        folders = [folder for folder in (self.briefings, self.templates) if folder.is_dir()]
+        if self.server is None or folders == self.watched:
+            return
+        if self.watched is None:
+            self.observer = wake_on_change(self.server, folders)
+        else:
+            shown = ", ".join(display_path(folder, self.root) for folder in folders) or "nothing"
+            log.info(f"briefings: mkdocs.yml changed; now watching {shown}")
+            if self.observer is not None:
+                self.observer.follow(folders)
+        if self.observer is None:  # MkDocs' own watch, where ours cannot run
+            for folder in self.watched or []:
+                self.server.unwatch(str(folder))
+            for folder in folders:
+                self.server.watch(str(folder))
+        self.watched = folders
 
     def on_shutdown(self) -> None:
         if self.observer is not None:

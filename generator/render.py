@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -23,6 +24,7 @@ from .basemap import basemap_svg
 from .diagnostics import Mark, Report
 from .exports import developments_json, events_geojson
 from .feed import atom_feed
+from .filterindex import filter_index
 from .forks import map_forked
 from .interchange import events_csv, timeline_json
 from .loader import display_path
@@ -31,13 +33,17 @@ from .pages import Job, plan
 from .templating import GLOBALS, make_environment, template_problem
 from .urls import Urls, page_path
 
-__all__ = ["ASSETS", "PageCache", "render_site"]
+__all__ = ["ASSETS", "SCRIPTS", "PageCache", "render_site"]
 
 # Static files copied into the tree: {tree path: path under templates/}.
 ASSETS = {
     "assets/briefing/briefing.css": "assets/briefing.css",
     "assets/briefing/iframe-worker-shim.js": "assets/vendor/iframe-worker-shim.js",
+    "assets/briefing/filters.js": "assets/filters.js",
+    "assets/briefing/a11y.js": "assets/a11y.js",
 }
+# Those of them every page loads as a script (MkDocs' extra_javascript; the shim is not).
+SCRIPTS = ("assets/briefing/filters.js", "assets/briefing/a11y.js")
 _BLANK_RUNS = re.compile(r"\n{3,}")
 
 
@@ -164,23 +170,40 @@ def render_site(
     renderer = _Renderer(briefing, templates, report, site_url, base, cache, bytecode)
     site = plan(briefing)
     whole = {"briefing": briefing, "index": site.index}
-    out: dict[str, str] = {}
+    feed_cache, export_cache = (cache.feed, cache.exports) if cache else (None, None)
+    # The files made in Python, each a task like a page; listed first, so that the
+    # workers share these few big ones before the many small pages.
+    files: dict[str, Callable[[], str]] = {
+        page_path("feed"): lambda: atom_feed(briefing, site_url, feed_cache, feed_id),
+        page_path("developments_json"): lambda: developments_json(
+            briefing, site_url, export_cache
+        ),
+        page_path("events_geojson"): lambda: events_geojson(briefing, site_url),
+        page_path("events_csv"): lambda: events_csv(briefing, site_url),
+        page_path("timeline_json"): lambda: timeline_json(briefing, site_url),
+        page_path("filter_index"): lambda: filter_index(briefing, site.index.newest),
+        **{
+            page_path("basemap", key): partial(basemap_svg, projection)
+            for key, projection in site.basemaps.items()
+        },
+    }
+
+    def run(task: Job | str) -> str | _Problem:
+        return files[task]() if isinstance(task, str) else renderer.attempt(task, whole)
+
     if workers > 1:
         renderer.compile({job.template for job in site.jobs})
-    results = map_forked(partial(renderer.attempt, whole=whole), site.jobs, workers)
-    for job, result in zip(site.jobs, results, strict=True):
-        text = renderer.settle(job, result)
+    tasks: list[Job | str] = [*files, *site.jobs]
+    done = map_forked(run, tasks, workers)
+    out: dict[str, str] = {}
+    for number, job in enumerate(site.jobs, start=len(files)):
+        text = renderer.settle(job, done[number])
         if text is not None:
             out[job.path] = text
-    out[page_path("feed")] = atom_feed(briefing, site_url, cache.feed if cache else None, feed_id)
-    out[page_path("developments_json")] = developments_json(
-        briefing, site_url, cache.exports if cache else None
-    )
-    out[page_path("events_geojson")] = events_geojson(briefing, site_url)
-    out[page_path("events_csv")] = events_csv(briefing, site_url)
-    out[page_path("timeline_json")] = timeline_json(briefing, site_url)
-    for key, projection in site.basemaps.items():
-        out[page_path("basemap", key)] = basemap_svg(projection)
+    for number, path in enumerate(files):
+        result = done[number]
+        assert isinstance(result, str)  # files made in Python have no template to fail
+        out[path] = result
     for tree_path, template_path in ASSETS.items():
         try:
             out[tree_path] = (templates / template_path).read_text(encoding="utf-8")

@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from .ids import id_problem, slugify
+from .urls import page_url
 from .vocabulary import VOCABULARY, Scale
 
 __all__ = ["ScaffoldError", "init_briefing", "new_development", "new_topic", "slugify"]
@@ -241,7 +242,7 @@ PLACES = """\
 
 EXAMPLE_DEVELOPMENT = """\
 # One development: something that happened, or was reported to have happened.
-# The file name is its id and its address (/situation/<id>/), starting with its
+# The file name is its id and its address (/{address}), starting with its
 # date. `briefing new development "Title"` writes the next one.
 
 title: Example development (replace with a one-line headline)
@@ -291,7 +292,7 @@ updates:
 
 EXAMPLE_TOPIC = """\
 # A background topic: context that does not change from day to day. The file
-# name is its id and its address (/background/<id>/). `briefing new topic
+# name is its id and its address (/{address}). `briefing new topic
 # "Title"` writes the next one.
 
 title: Example background topic (replace)
@@ -367,7 +368,8 @@ def init_briefing(root: Path, day: date) -> list[Path]:
             credibility=_meanings(v.credibility),
             confidences=_meanings(v.confidence),
             likelihoods=_meanings(v.likelihood),
+            address=page_url("development", "<id>"),
         ),
-        "background/example-topic.yaml": EXAMPLE_TOPIC,
+        "background/example-topic.yaml": EXAMPLE_TOPIC.format(address=page_url("topic", "<id>")),
     }
     return [_write_new(root / name, text) for name, text in files.items()]

@@ -45,11 +45,14 @@ ROUTES: Mapping[str, Route] = MappingProxyType({
     "brief": Route("brief/index.md", "brief.md.j2"),
     "changes": Route("changes/index.md", "changes.md.j2", more="changes/page/{n}.md"),
     "indicators": Route("indicators/index.md", "indicators.md.j2"),  # only with indicators.yaml
+    "tags": Route("tags/index.md", "tags.md.j2"),  # every tag with its count (generator/tags.py)
+    "tag": Route("tags/{id}.md", "tag.md.j2", more="tags/{id}/page/{n}.md"),
     "feed": Route("feed.xml"),
     "developments_json": Route("data/developments.json"),
     "events_geojson": Route("data/events.geojson"),
     "events_csv": Route("data/events.csv"),
     "timeline_json": Route("data/timeline.json"),
+    "filter_index": Route("assets/briefing/filter-index.js"),  # the timeline's filters
     "basemap": Route("assets/briefing/maps/basemap-{id}.svg"),  # one per map extent
 })  # fmt: skip
 

@@ -21,6 +21,8 @@ from urllib.parse import unquote, urlsplit
 
 import yaml
 
+from generator.tags import tag_id
+
 PROJECT = Path(__file__).resolve().parent.parent
 EXAMPLE = PROJECT / "briefings"
 TEMPLATES = PROJECT / "templates"
@@ -125,14 +127,17 @@ def briefing_ids(root: Path) -> dict[str, list[str]]:
         return [entry["id"] for entry in yaml.safe_load((root / name).read_text("utf-8"))]
 
     watch = root / "indicators.yaml"  # optional: /indicators/ only when it lists a sign
+    devs = sorted((root / "developments").glob("*.yaml"))
+    tags = {t for p in devs for t in yaml.safe_load(p.read_text("utf-8")).get("tags") or []}
 
     return {
-        "developments": sorted(p.stem for p in (root / "developments").glob("*.yaml")),
+        "developments": [p.stem for p in devs],
         "topics": sorted(p.stem for p in (root / "background").glob("*.yaml")),
         "actors": registry("actors.yaml"),
         "places": registry("places.yaml"),
         "sources": registry("sources.yaml"),
         "indicators": registry("indicators.yaml") if watch.is_file() else [],
+        "tags": sorted({tag_id(t) for t in tags}),  # a page per tag (generator/tags.py)
     }
 
 
@@ -167,8 +172,12 @@ def expected_tree(ids: Mapping[str, list[str]]) -> set[str]:
         "about.md",
         "brief/index.md",
         "changes/index.md",
+        "tags/index.md",
         "assets/briefing/briefing.css",
         "assets/briefing/iframe-worker-shim.js",
+        "assets/briefing/a11y.js",
+        "assets/briefing/filters.js",  # the timeline's filters and their index
+        "assets/briefing/filter-index.js",
         *EXPORTS,
     }
     paths |= {f"situation/{i}.md" for i in ids["developments"]}
@@ -176,6 +185,7 @@ def expected_tree(ids: Mapping[str, list[str]]) -> set[str]:
     paths |= {f"actors/{i}.md" for i in ids["actors"]}
     paths |= {f"places/{i}.md" for i in ids["places"]}
     paths |= {f"sources/{i}.md" for i in ids["sources"]}
+    paths |= {f"tags/{i}.md" for i in ids.get("tags", [])}
     if ids.get("indicators"):
         paths.add("indicators/index.md")
     return paths
@@ -185,12 +195,13 @@ def expected_urls(ids: Mapping[str, list[str]]) -> set[str]:
     """The contract's page URLs, relative to the site root ('' is /)."""
     urls = {
         "", "situation/", "background/", "actors/", "places/", "sources/", "about/", "brief/",
-        "changes/",
+        "changes/", "tags/",
     }  # fmt: skip
     urls |= {f"situation/{i}/" for i in ids["developments"]}
     urls |= {f"background/{i}/" for i in ids["topics"]}
     urls |= {f"actors/{i}/" for i in ids["actors"]}
     urls |= {f"places/{i}/" for i in ids["places"]}
+    urls |= {f"tags/{i}/" for i in ids.get("tags", [])}
     if ids.get("indicators"):
         urls.add("indicators/")
     return urls
@@ -384,6 +395,7 @@ PLAIN_FIELDS = {
     "development.updates[0].note": "plainupdatenote",
     "topic.title": "plaintopictitle",
     "topic.sources[0].title": "plaintopicreftitle",
+    "development (2).sources[1].title": "plainretractedtitle",
 }
 PROSE_FIELDS = {
     "briefing.summary": "prosebriefingsummary",
@@ -395,6 +407,13 @@ PROSE_FIELDS = {
     "development.assessment.text": "proseassessment",
     "topic.summary": "prosetopicsummary",
     "topic.body": "prosetopicbody",
+    # v2 (issue 12): withdrawn sources, competing claims, the watch list
+    "source.discredited.note (2)": "prosediscreditednote",
+    "development (2).sources[1].retracted.note": "proseretractednote",
+    "development.competing_claims[0].claim": "proseclaimtext",
+    "development.competing_claims[0].note": "proseclaimnote",
+    "indicator.text": "proseindicatortext",
+    "indicator.note": "proseindicatornote",
 }
 
 
@@ -431,7 +450,13 @@ def write_hostile_briefing(root: Path) -> Path:
                 "reliability": "C",
                 "description": p["source.description"],
             },
-            {"id": "src-b", "name": t["source.name (2)"], "kind": "other"},
+            {
+                "id": "src-b",
+                "name": t["source.name (2)"],
+                "kind": "other",
+                # the key point cites src-a too: it keeps a standing source (no warning)
+                "discredited": {"at": "2031-01-02", "note": p["source.discredited.note (2)"]},
+            },
         ],
         "actors.yaml": [
             {
@@ -483,6 +508,15 @@ def write_hostile_briefing(root: Path) -> Path:
                     "published": "2031-01-01",
                 }
             ],
+            "competing_claims": [
+                {
+                    "claim": p["development.competing_claims[0].claim"],
+                    "by": ["src-a", "src-b"],  # src-b is discredited, src-a stands
+                    "verdict": "refuted",
+                    "note": p["development.competing_claims[0].note"],
+                },
+                {"claim": "Second claim.", "by": ["src-a"]},
+            ],
             "related": ["2031-01-02-second"],
             "tags": [t["development.tags[0]"]],
             "updates": [
@@ -493,7 +527,17 @@ def write_hostile_briefing(root: Path) -> Path:
             "title": TEMPLATE_TITLE,
             "date": "2031-01-02",
             "summary": "Second.",
-            "sources": ["src-b"],
+            "sources": [
+                "src-b",
+                {  # no key point here: a retracted report leaves no claim without a source
+                    "source": "src-a",
+                    "title": t["development (2).sources[1].title"],
+                    "retracted": {
+                        "at": "2031-01-02",
+                        "note": p["development (2).sources[1].retracted.note"],
+                    },
+                },
+            ],
             "related": ["2031-01-01-first"],
         },
         "background/topic-a.yaml": {
@@ -511,5 +555,15 @@ def write_hostile_briefing(root: Path) -> Path:
                 }
             ],
         },
+        "indicators.yaml": [
+            {
+                "id": "sign-a",
+                "text": p["indicator.text"],
+                "status": "emerging",
+                "developments": ["2031-01-01-first"],
+                "note": p["indicator.note"],
+                "updated": "2031-01-02",
+            }
+        ],
     }
     return write_yaml_tree(root, files)

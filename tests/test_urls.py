@@ -21,6 +21,7 @@ from generator import Briefing, Report, load
 from generator.feed import ATOM
 from generator.pages import plan
 from generator.render import ASSETS, render_site
+from generator.tags import tags_of
 from generator.urls import ROUTES, Urls, page_path, page_url, permalink, reserved_ids
 
 SITE_URL = "https://example.org/briefing/"
@@ -41,6 +42,8 @@ CONTRACT = {
     "/data/timeline.json": ("timeline_json", ""),
     "/brief/": ("brief", ""),
     "/indicators/": ("indicators", ""),
+    "/tags/": ("tags", ""),
+    "/tags/<id>/": ("tag", "<id>"),
 }
 
 
@@ -74,6 +77,7 @@ def test_every_file_written_is_a_route_of_the_table(pages: dict[str, str]) -> No
         "development": briefing.developments, "topic": briefing.topics,
         "actor": briefing.actors, "place": briefing.places, "source": briefing.sources,
         "basemap": plan(briefing).basemaps,
+        "tag": tags_of(briefing.developments_newest_first()),
     }  # fmt: skip
     for kind, route in ROUTES.items():
         if kind in OPTIONAL and not OPTIONAL[kind](briefing):
@@ -143,7 +147,7 @@ def test_the_theme_announces_the_feed_at_the_tables_path() -> None:
 
 # Literal paths of the table: no other module or template may write one.
 _PATHS = re.compile(
-    r"""(^|["'/(])(situation|background|actors|places|sources|data)/|feed\.xml|about\.md|index\.md"""
+    r"""(^|["'/(])(situation|background|actors|places|sources|data|tags)/|feed\.xml|about\.md|index\.md"""
 )
 
 
