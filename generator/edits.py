@@ -31,6 +31,7 @@ import posixpath
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from .loader import REGISTRIES, DocumentCache
@@ -102,6 +103,7 @@ def registry_lines(cache: DocumentCache, folder: Path) -> dict[str, dict[str, in
     return lines
 
 
+@lru_cache(maxsize=64)  # asked once per page, of the same few folders
 def _inside(folder: Path, root: Path) -> str | None:
     """``folder`` relative to ``root``, POSIX, '' for the root itself; None outside it."""
     try:
