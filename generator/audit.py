@@ -30,7 +30,7 @@ from typing import Any
 
 from .clocks import stale_days
 from .diagnostics import Diagnostic, Mark, Severity
-from .integrity import Claim, Integrity
+from .integrity import Claim
 from .model import Briefing, moment_key
 from .references import describe_flag
 from .schema import Development
@@ -142,7 +142,7 @@ class _Auditor:
     def __init__(self, located: Located, briefing: Briefing) -> None:
         self.located = located
         self.briefing = briefing
-        self.integrity = Integrity.of(briefing)
+        self.integrity = briefing.integrity
         self.found: list[Finding] = []
 
     def origin(self, development: str | None) -> Origin | None:

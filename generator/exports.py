@@ -182,7 +182,7 @@ def developments_json(
         "vocabulary": VOCABULARY.as_data(),
     }
     records = []
-    integrity = Integrity.of(briefing)
+    integrity = briefing.integrity
     for ident, dev in briefing.developments_newest_first():
         key = (
             dev, site_url,

@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 from .changes import Change, changes
 from .exports import development_flags
 from .ids import slugify
-from .integrity import Flag, Integrity
+from .integrity import Flag
 from .markup import prose_html
 from .model import Briefing, day_of, last_updated, moment_key
 from .urls import permalink
@@ -109,7 +109,7 @@ def atom_feed(
             memo[ident] = (inputs, entry)
         return entry
 
-    integrity = Integrity.of(briefing)
+    integrity = briefing.integrity
     for ident, dev in newest:
         flags = development_flags(integrity, ident)
         entry = fresh_entry(ident, (dev, site_url, base, flags))

@@ -35,7 +35,7 @@ from functools import lru_cache
 from typing import Any
 
 from .exports import compact_json, development_flags
-from .integrity import Flag, Integrity
+from .integrity import Flag
 from .links import commonmark
 from .markup import prose_html
 from .model import Briefing, day_of, last_updated, moment_key
@@ -112,7 +112,7 @@ def _withdrawn_text(flags: tuple[Flag, ...]) -> str:
 
 
 def _rows(briefing: Briefing, site_url: str) -> Iterator[list[str | int | float]]:
-    integrity = Integrity.of(briefing)
+    integrity = briefing.integrity
     for ident, dev in briefing.developments_newest_first():
         actors = [briefing.actors[a].name for a in dict.fromkeys(dev.actors)]
         sources = [briefing.sources[r.source].name for r in dev.sources]

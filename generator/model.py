@@ -8,8 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from .schema import Actor, BriefingMeta, Development, Indicator, Place, Source, Topic
+
+if TYPE_CHECKING:
+    from .integrity import Integrity
 
 __all__ = ["Briefing", "day_of", "last_updated", "moment_key"]
 
@@ -40,6 +45,14 @@ class Briefing:
     developments: dict[str, Development] = field(default_factory=dict)
     topics: dict[str, Topic] = field(default_factory=dict)
     indicators: dict[str, Indicator] = field(default_factory=dict)  # the watch list, in file order
+
+    @cached_property
+    def integrity(self) -> Integrity:
+        """Which claims rest on withdrawn sources (:mod:`.integrity`), worked out once
+        for the pages, the exports, the feed and the checks alike."""
+        from .integrity import Integrity  # it reads the Briefing defined here
+
+        return Integrity.of(self)
 
     def developments_newest_first(self) -> list[tuple[str, Development]]:
         # By the calendar day as written first, so that the timeline's day groups

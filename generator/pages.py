@@ -24,7 +24,6 @@ from .basemap import basemap_key
 from .changes import Change, FigureView, by_day, changes, figure_views, latest_day
 from .charts import ActivityChart
 from .geo import Projection
-from .integrity import Integrity
 from .maps import AREA_KINDS, MapView, Points, build_map, extent_of, overview_places
 from .model import Briefing
 from .schema import Indicator
@@ -64,7 +63,7 @@ class _Site:
     @classmethod
     def build(cls, briefing: Briefing) -> _Site:
         index = Index.build(briefing)
-        affected = Affected.of(Integrity.of(briefing))
+        affected = Affected.of(briefing.integrity)
         flagged = affected.by_development
         views = {i: DevView.build(i, d, briefing, flagged.get(i, ())) for i, d in index.newest}
         extent = extent_of(briefing)

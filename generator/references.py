@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from .diagnostics import Report, did_you_mean
-from .integrity import Flag, Integrity
+from .integrity import Flag
 from .model import Briefing, day_of, moment_key
 from .schema import Development, id_problem
 from .validate import Located, Origin, Registry
@@ -241,7 +241,7 @@ def describe_flag(flag: Flag) -> str:
 
 def check_withdrawn(located: Located, briefing: Briefing, report: Report) -> None:
     """Warn at every claim whose cited sources are all discredited or retracted."""
-    for claim in Integrity.of(briefing).affected:
+    for claim in briefing.integrity.affected:
         if not claim.unsupported:
             continue
         origin = (

@@ -139,7 +139,7 @@ def test_folder_argument_like_validate(run: Run, in_project: Path) -> None:
 def test_example_briefing_audits(run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(EXAMPLE.parent)
     code, out, err = run("audit")
-    assert (code, err) == (0, "")
+    assert (code, err) == (0, "using briefings (briefings_dir in mkdocs.yml)\n")
     *findings, summary = out.splitlines()
     kinds = "|".join(kind for kind, _, _ in KINDS)
     line = re.compile(rf"briefings/[a-z0-9/.-]+\.yaml:[0-9]+:[0-9]+: finding: .+ \[({kinds})\]")
