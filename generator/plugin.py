@@ -46,6 +46,15 @@ from .serving import (
     remove_pages,
     wake_on_change,
 )
+from .sitesearch import (
+    LATEST,
+    SEARCH_ENGINES,
+    Shelves,
+    quiet_material_search,
+    run_pagefind,
+    uses_pagefind,
+)
+from .urls import page_path
 
 __all__ = ["BriefingsConfig", "BriefingsPlugin"]
 
@@ -93,6 +102,13 @@ class BriefingsConfig(base.Config):
     use_briefing_title = c.Type(bool, default=True)
     """Name the site after briefing.yaml's ``title`` (the header, every page's
     <title>), replacing mkdocs.yml's ``site_name``; false keeps ``site_name``."""
+    search = c.Choice(SEARCH_ENGINES, default="pagefind")
+    """The header's search on a built site: ``pagefind`` (Pagefind's index, fetched a
+    little at a time; the offline copy and ``mkdocs serve`` keep Material's) or
+    ``material`` (Material's everywhere). See :mod:`.sitesearch`."""
+    search_first = c.Type(int, default=LATEST)
+    """With Pagefind: how many developments, the newest, the first index searched holds
+    with every other page; the rest are searched after it. See :mod:`.sitesearch`."""
 
 
 class BriefingsPlugin(BasePlugin[BriefingsConfig]):
@@ -117,11 +133,16 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         self.edits: EditLinks | None = None  # what each page's edit button opens
         self.stamps: dict[str, tuple[str | None, str]] = {}  # page → (edit_uri, site_name)
         self.broken: Broken | None = None  # under serve: the errors the browser is shown
+        self.command = "build"
+        self.pagefind = False  # this build publishes a Pagefind index (read by the theme)
+        self.shelves = Shelves()  # which pages Pagefind indexes second (.sitesearch)
+        self.built: list[tuple[str, str]] = []  # (tree path, built file) of every page
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup also keeps this instance alive across serve rebuilds.
         self.serving = command == "serve"
         self.dirty = dirty
+        self.command = command
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         feed_id = self.config.feed_id
@@ -156,6 +177,11 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
             self.theme_bytecode = disk_bytecode_cache(
                 folder / "theme", jinja2.__version__, mkdocs.__version__, material_version()
             )
+        if self.config.search_first < 0:
+            raise PluginError("briefings: search_first must be 0 or more developments")
+        self.pagefind = uses_pagefind(self.config.search, self.command, config)
+        if self.pagefind:  # Material's search box stays; its index is not built
+            quiet_material_search(config)
         for name in REQUIRED_EXTENSIONS:
             if name not in config.markdown_extensions:
                 config.markdown_extensions.append(name)
@@ -192,6 +218,10 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
             self.broken = None
             if briefing is not None:
                 self.title = briefing.meta.title
+                self.shelves = Shelves.of(
+                    [page_path("development", i) for i, _ in briefing.developments_newest_first()],
+                    self.config.search_first,
+                )
                 lines = registry_lines(self.documents, self.briefings)
                 docs = Path(config.docs_dir)
                 self.edits = EditLinks(self.root, self.briefings, self.templates, docs, lines)
@@ -243,6 +273,7 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
                 page.edit_uri = self.edits.written(page.src_uri)
         self.written = self.pages
         pages = files.documentation_pages()
+        self.built = [(f.src_uri, f.dest_uri) for f in pages]
         self.alive = {f.url for f in pages}
         self.rebuilt = {f.url for f in pages if f.is_modified()}
         log.debug(f"{len(self.rebuilt)} of {len(pages)} pages changed")
@@ -271,6 +302,10 @@ class BriefingsPlugin(BasePlugin[BriefingsConfig]):
         if self.serving and self.dirty:
             path = Path(config.site_dir) / "search" / "search_index.json"
             self.search_docs = merge_search_index(path, self.search_docs, self.alive, self.rebuilt)
+        if self.pagefind:  # every page is written: index them
+            took = run_pagefind(Path(config.site_dir), self.built, self.shelves, self.root)
+            said = ", ".join(f"{name}/ {seconds:.1f} s" for name, seconds in took.items())
+            log.info(f"briefings: Pagefind indexed the site for search ({said})")
 
     def on_serve(self, server: Any, config: MkDocsConfig, builder: Any) -> Any:
         self.server = server

@@ -41,9 +41,10 @@ ASSETS = {
     "assets/briefing/iframe-worker-shim.js": "assets/vendor/iframe-worker-shim.js",
     "assets/briefing/filters.js": "assets/filters.js",
     "assets/briefing/a11y.js": "assets/a11y.js",
+    "assets/briefing/search.js": "assets/search.js",  # the header's box with Pagefind
 }
 # Those of them every page loads as a script (MkDocs' extra_javascript; the shim is not).
-SCRIPTS = ("assets/briefing/filters.js", "assets/briefing/a11y.js")
+SCRIPTS = ("assets/briefing/filters.js", "assets/briefing/a11y.js", "assets/briefing/search.js")
 _BLANK_RUNS = re.compile(r"\n{3,}")
 
 

@@ -5,7 +5,9 @@ Nothing here is a fixture; each test module builds its own from these pieces.
 
 from __future__ import annotations
 
+import gzip
 import html
+import json
 import os
 import posixpath
 import re
@@ -176,6 +178,7 @@ def expected_tree(ids: Mapping[str, list[str]]) -> set[str]:
         "assets/briefing/briefing.css",
         "assets/briefing/iframe-worker-shim.js",
         "assets/briefing/a11y.js",
+        "assets/briefing/search.js",  # the header's search box with Pagefind
         "assets/briefing/filters.js",  # the timeline's filters and their index
         "assets/briefing/filter-index.js",
         *EXPORTS,
@@ -260,6 +263,17 @@ def scan_html(text: str) -> Scan:
     parser.feed(text)
     parser.close()
     return parser.scan
+
+
+def pagefind_pages(site: Path) -> list[dict[str, Any]]:
+    """What Pagefind indexed of each page (generator/sitesearch.py): its fragments, each
+    gzip-compressed JSON after a "pagefind_dcd" signature: url, content, meta.title."""
+    pages = []
+    for path in sorted((site / "pagefind" / "fragment").glob("*.pf_fragment")):
+        data = gzip.decompress(path.read_bytes())
+        assert data.startswith(b"pagefind_dcd"), path
+        pages.append(json.loads(data[len(b"pagefind_dcd") :]))
+    return pages
 
 
 def html_pages(site: Path) -> Iterator[tuple[str, Path]]:

@@ -255,13 +255,14 @@ def test_axe_core_is_pinned_and_installed_before_the_tests_run() -> None:
 
 
 def test_the_search_dialog_override_is_materials_partial_with_a_name() -> None:
-    """templates/theme/partials/search.html is Material's own partial plus the dialog's
-    aria-label: after a Material upgrade this fails until the copy is refreshed."""
+    """templates/theme/partials/search-material.html (Material's search box: the offline
+    copy and `mkdocs serve`) is Material's own partial plus the dialog's aria-label: after
+    a Material upgrade this fails until the copy is refreshed."""
     material = pytest.importorskip("material")
     theirs = (Path(material.__file__).parent / "templates" / "partials" / "search.html").read_text(
         encoding="utf-8"
     )
-    ours = (THEME / "partials" / "search.html").read_text(encoding="utf-8")
+    ours = (THEME / "partials" / "search-material.html").read_text(encoding="utf-8")
     strip = re.compile(r"\A\{#-.*?-#\}\n", re.S)  # each file's leading comment
     named = strip.sub("", ours)
     assert 'role="dialog" aria-label="{{ lang.t(\'search\') }}"' in named

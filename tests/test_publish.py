@@ -91,7 +91,7 @@ def test_gh_pages_has_the_site(deployed: tuple[Path, Path]) -> None:
         "data/developments.json",
         "data/events.geojson",
         "sources/index.html",
-        "search/search_index.json",
+        "pagefind/pagefind.js",  # the search (generator/sitesearch.py)
     ):
         assert name in files, f"gh-pages lacks {name}"
     developments = read_briefing(work / "briefings").developments

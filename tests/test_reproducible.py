@@ -60,7 +60,7 @@ def test_same_input_same_bytes(builds: dict[str, Path]) -> None:
     assert sorted(first) == sorted(second)
     differing = [name for name in first if first[name] != second[name]]
     assert differing == []
-    for name in ("sitemap.xml", "sitemap.xml.gz", "search/search_index.json", *EXPORTS):
+    for name in ("sitemap.xml", "sitemap.xml.gz", "pagefind/pagefind-entry.json", *EXPORTS):
         assert name in first
 
 

@@ -24,10 +24,10 @@ Two checks, on a normal ``mkdocs build --strict`` of the example:
   pages, their workers and iframes; requests Chromium makes for itself carry
   the initiator "not an origin" and are ignored. The browser is driven over the
   DevTools pipe so the test can wait until a search has returned results: by
-  then the search worker, the index and the lunr language files (``lang: [en,
-  ar]``) have all been fetched, rather than racing ``--dump-dom``. The test
-  asserts that every request went to 127.0.0.1, and that requests were seen at
-  all (the server saw the search index and lunr.ar.min.js).
+  then Pagefind's script, its WebAssembly and index chunks have all been
+  fetched, rather than racing ``--dump-dom``. The test asserts that every
+  request went to 127.0.0.1, and that requests were seen at all (the server
+  saw Pagefind's script and an index chunk).
 
 Findings when this was written (mkdocs-material 9.8.2): the normal site
 fetches nothing from other hosts. The offline copy (``make offline``) does:
@@ -90,6 +90,8 @@ JS_FETCHES = {
     "https://unpkg.com/resize-observer-polyfill": "only if the browser lacks ResizeObserver",
     "https://unpkg.com/mermaid@": "only for a page with a Mermaid diagram",
     "https://api.github.com/": "only with repo_url (repository facts in the header)",
+    # Pagefind's pagefind.js: a base for parsing result URLs (new URL), never fetched.
+    "https://example.com${": "never: Pagefind parses URLs against it",
 }
 
 
@@ -229,8 +231,9 @@ def test_browser_contacts_only_the_site(site: Path, project: Path, tmp_path: Pat
             assert results, "the search returned nothing: the check would be incomplete"
         host = urlsplit(base).netloc
         requests = network_requests(netlog)
-    assert any("search/search_index.json" in path for path in requested)
-    assert any("lunr.ar.min.js" in path for path in requested)
+    # The search ran through Pagefind (generator/sitesearch.py): its script and an index chunk.
+    assert any(path.endswith("pagefind/pagefind.js") for path in requested)
+    assert any(path.endswith(".pf_index") for path in requested)
     assert any(urlsplit(url).netloc == host for _, url in requests), "NetLog saw no requests"
     elsewhere = sorted({url for _, url in requests if urlsplit(url).netloc != host})
     assert elsewhere == []
