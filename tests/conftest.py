@@ -8,6 +8,7 @@ case starts from this folder, so a case only holds the files it changes.
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable, Generator, Mapping
 from pathlib import Path
 
@@ -190,3 +191,29 @@ def pytest_make_collect_report(
     if os.environ.get("CI") == "true" and report.skipped:
         report.outcome = "failed"
         report.longrepr = _skip_in_ci(_skip_reason(report))
+
+
+CASE_FILES = {"expected.txt", "_delete"}  # a case folder's own files, not the briefing's
+
+
+def apply_case(case: Path, root: Path) -> Path:
+    """The minimal briefing in ``root`` with the case folder ``case`` applied: the paths
+    listed in its ``_delete`` removed, then every other file of it copied over."""
+    write_briefing(root)
+    deletions = case / "_delete"
+    for line in deletions.read_text(encoding="utf-8").splitlines() if deletions.exists() else []:
+        target = root / line.strip()
+        if target.is_dir():
+            shutil.rmtree(target)
+        elif line.strip():
+            target.unlink()
+    for source in sorted(case.rglob("*")):
+        relative = source.relative_to(case)
+        if source.is_dir() or relative.as_posix() in CASE_FILES:
+            continue
+        target = root / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.is_dir():
+            shutil.rmtree(target)
+        shutil.copyfile(source, target)
+    return root

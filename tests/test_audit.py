@@ -12,38 +12,22 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE, MINIMAL, Run, load_dir, render, write_briefing
+from conftest import EXAMPLE, MINIMAL, Run, apply_case, load_dir, render
 from generator.audit import KINDS
 
 AUDIT_CASES = Path(__file__).resolve().parent / "audit_cases"
 CASE_NAMES = sorted(p.name for p in AUDIT_CASES.iterdir() if p.is_dir())
-SPECIAL = {"expected.txt", "_delete"}
 DEV = "developments/2024-12-06-rebels-near-homs.yaml"
 
 
 def build_case(name: str, root: Path) -> Path:
     """The minimal briefing with audit case ``name`` applied, in ``root``."""
-    case = AUDIT_CASES / name
-    write_briefing(root)
-    deletions = case / "_delete"
-    for line in deletions.read_text(encoding="utf-8").splitlines() if deletions.exists() else []:
-        target = root / line.strip()
-        if target.is_dir():
-            shutil.rmtree(target)
-        elif line.strip():
-            target.unlink()
-    for source in sorted(case.rglob("*")):
-        relative = source.relative_to(case)
-        if source.is_file() and relative.as_posix() not in SPECIAL:
-            (root / relative).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(source, root / relative)
-    return root
+    return apply_case(AUDIT_CASES / name, root)
 
 
 @pytest.fixture

@@ -13,19 +13,16 @@ changed line: a golden is only as good as the review it got.
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from conftest import CASES, load_dir, render, write_briefing
+from conftest import CASES, apply_case, load_dir, render
 from generator import Report, load
 from generator.cli import main
 from generator.loader import MAX_BYTES
 from generator.yamlread import MAX_VALUES
-
-SPECIAL = {"expected.txt", "_delete"}
 
 
 def _symlink_outside(root: Path) -> None:
@@ -93,25 +90,7 @@ CASE_NAMES = sorted(p.name for p in CASES.iterdir() if p.is_dir())
 
 def build_case(name: str, root: Path) -> Path:
     """The minimal briefing with case ``name`` applied, in ``root``."""
-    case = CASES / name
-    write_briefing(root)
-    deletions = case / "_delete"
-    if deletions.exists():
-        for line in deletions.read_text(encoding="utf-8").splitlines():
-            target = root / line.strip()
-            if target.is_dir():
-                shutil.rmtree(target)
-            elif line.strip():
-                target.unlink()
-    for source in sorted(case.rglob("*")):
-        relative = source.relative_to(case)
-        if source.is_dir() or relative.as_posix() in SPECIAL:
-            continue
-        target = root / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if target.is_dir():
-            shutil.rmtree(target)
-        shutil.copyfile(source, target)
+    apply_case(CASES / name, root)
     if name in GENERATED:
         GENERATED[name](root)
     return root
