@@ -201,12 +201,15 @@ class _Auditor:
                 )  # fmt: skip
 
     def assessments(self) -> None:
+        points_of: dict[str | None, list[Claim]] = {}  # one pass, not one per development
+        for claim in self.integrity.claims:
+            if claim.kind == "key point":
+                points_of.setdefault(claim.development, []).append(claim)
         for ident, dev in sorted(self.briefing.developments.items()):
             origin = self.located.developments.origins.get(ident)
             if dev.assessment is None or origin is None:
                 continue
-            points = [c for c in self.integrity.claims if c.development == ident]
-            points = [c for c in points if c.kind == "key point"]
+            points = points_of.get(ident, [])
             if any(point.standing for point in points):
                 continue
             why = (
